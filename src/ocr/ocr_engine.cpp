@@ -1,0 +1,245 @@
+#include "ocr/ocr_engine.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <numeric>
+#include <opencv2/imgproc.hpp>
+
+#include "ocr/classifier.h"
+#include "ocr/detector.h"
+#include "ocr/recognizer.h"
+#include "ocr/text_crop.h"
+
+#ifndef OCRSERVE_DEFAULT_MODELS_DIR
+#define OCRSERVE_DEFAULT_MODELS_DIR "models"
+#endif
+
+namespace ocrserve::ocr {
+
+ModelPaths ModelPaths::in_dir(const std::string& dir) {
+  return {dir + "/ch_PP-OCRv4_det_infer.onnx", dir + "/ch_ppocr_mobile_v2.0_cls_infer.onnx",
+          dir + "/ch_PP-OCRv4_rec_infer.onnx", dir + "/ppocr_keys_v1.txt"};
+}
+
+std::string default_models_dir() {
+  const char* env = std::getenv("OCRSERVE_MODELS_DIR");
+  return env && *env ? env : OCRSERVE_DEFAULT_MODELS_DIR;
+}
+
+namespace {
+
+Result<std::vector<char>> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error("cannot read model file " + path);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (bytes.empty()) return make_error("model file is empty: " + path);
+  return bytes;
+}
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const ModelBundle>> ModelBundle::load(const ModelPaths& paths) {
+  auto bundle = std::make_shared<ModelBundle>();
+  for (auto [path, dest] : {std::pair{&paths.det, &bundle->det}, std::pair{&paths.cls, &bundle->cls},
+                            std::pair{&paths.rec, &bundle->rec}}) {
+    auto bytes = read_file(*path);
+    if (!bytes) return bytes.error();
+    *dest = std::move(bytes).value();
+  }
+  auto keys = read_file(paths.keys);
+  if (!keys) return keys.error();
+  bundle->keys.assign(keys->begin(), keys->end());
+  return std::shared_ptr<const ModelBundle>(std::move(bundle));
+}
+
+struct OcrEngine::Impl {
+  EngineOptions options;
+  Device device;
+  std::string fallback_reason;
+  Detector detector;
+  Classifier classifier;
+  Recognizer recognizer;
+};
+
+OcrEngine::OcrEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+OcrEngine::~OcrEngine() = default;
+Device OcrEngine::device() const { return impl_->device; }
+const std::string& OcrEngine::fallback_reason() const { return impl_->fallback_reason; }
+const EngineOptions& OcrEngine::options() const { return impl_->options; }
+
+namespace {
+
+struct Sessions {
+  OnnxModel det, cls, rec;
+};
+
+Result<Sessions> create_sessions(const ModelBundle& models, const EngineOptions& options,
+                                 Device device) {
+  SessionConfig config{device, options.device_id, options.threads};
+  auto det = OnnxModel::create(models.det, config, "det");
+  if (!det) return det.error();
+  auto cls = OnnxModel::create(models.cls, config, "cls");
+  if (!cls) return cls.error();
+  // Recognition runs batches on several threads at once, each Run single-threaded.
+  SessionConfig rec_config = config;
+  if (device == Device::kCpu) rec_config.intra_op_threads = 1;
+  auto rec = OnnxModel::create(models.rec, rec_config, "rec");
+  if (!rec) return rec.error();
+  return Sessions{std::move(det).value(), std::move(cls).value(), std::move(rec).value()};
+}
+
+std::string cuda_error_hint(const std::string& message) {
+  std::string hint = "CUDA is not usable: " + message;
+  if (message.find("libcuda.so") != std::string::npos) {
+    hint += " (no NVIDIA driver on this machine)";
+  } else if (message.find("providers_cuda") != std::string::npos) {
+    hint += " (the ONNX Runtime CUDA provider is not installed: run OCRSERVE_WITH_CUDA=1 "
+            "scripts/bootstrap)";
+  } else if (message.find("libcublas") != std::string::npos ||
+             message.find("libcudart") != std::string::npos ||
+             message.find("libcudnn") != std::string::npos) {
+    hint += " (CUDA 13 / cuDNN 9 libraries are missing from the library path)";
+  }
+  return hint;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<OcrEngine>> OcrEngine::create(std::shared_ptr<const ModelBundle> models,
+                                                     const EngineOptions& options) {
+  if (auto valid = validate(options); !valid) return valid.error();
+  if (!models) return make_error("no models loaded");
+  Device device = options.device == Device::kAuto ? Device::kCuda : options.device;
+  std::string fallback_reason;
+  auto sessions = create_sessions(*models, options, device);
+  if (!sessions && options.device == Device::kAuto) {
+    fallback_reason = cuda_error_hint(sessions.error().message);
+    device = Device::kCpu;
+    sessions = create_sessions(*models, options, device);
+  }
+  if (!sessions) {
+    return make_error(device == Device::kCuda ? cuda_error_hint(sessions.error().message)
+                                              : sessions.error().message);
+  }
+  auto impl = std::unique_ptr<Impl>(new Impl{
+      options, device, fallback_reason, Detector(std::move(sessions->det), options.det),
+      Classifier(std::move(sessions->cls), options.cls),
+      Recognizer(std::move(sessions->rec), CtcDecoder::from_keys(models->keys), options.rec)});
+  return std::unique_ptr<OcrEngine>(new OcrEngine(std::move(impl)));
+}
+
+namespace {
+std::vector<size_t> all_indices(size_t n) {
+  std::vector<size_t> v(n);
+  std::iota(v.begin(), v.end(), 0);
+  return v;
+}
+}  // namespace
+
+// The classifier squeezes each line into 192x48 and misreads long lines, so in auto mode its
+// "180" verdicts are checked: such a line is recognised both ways and the more confident
+// reading wins. Only the widest lines are classified first; the rest only when one of those
+// was truly upside down (an upright page then costs one classifier batch).
+Result<std::vector<size_t>> OcrEngine::turn_verified_lines(std::vector<cv::Mat>& crops,
+                                                           std::vector<DecodedText>& texts,
+                                                           int threads) const {
+  const ClassifierOptions& o = impl_->options.cls;
+  std::vector<size_t> probe = all_indices(crops.size());
+  std::stable_sort(probe.begin(), probe.end(),
+                   [&](size_t a, size_t b) { return crops[a].cols > crops[b].cols; });
+  std::vector<size_t> rest(probe.begin() + std::min(probe.size(), static_cast<size_t>(o.batch)),
+                           probe.end());
+  probe.resize(probe.size() - rest.size());
+
+  std::vector<size_t> turned;
+  auto check = [&](const std::vector<size_t>& indices) -> Result<void> {
+    auto flagged = impl_->classifier.upside_down_lines(crops, indices);
+    if (!flagged) return flagged.error();
+    if (flagged->empty()) return {};
+    std::vector<cv::Mat> rotated;
+    for (size_t i : *flagged) {
+      rotated.emplace_back();
+      cv::rotate(crops[i], rotated.back(), cv::ROTATE_180);
+    }
+    auto reread = impl_->recognizer.recognize(rotated, threads);
+    if (!reread) return reread.error();
+    for (size_t k = 0; k < flagged->size(); ++k) {
+      const size_t i = (*flagged)[k];
+      if ((*reread)[k].confidence > texts[i].confidence) {
+        texts[i] = std::move((*reread)[k]);
+        crops[i] = rotated[k];
+        turned.push_back(i);
+      }
+    }
+    return {};
+  };
+  if (auto r = check(probe); !r) return r.error();
+  if (!turned.empty() && !rest.empty()) {
+    if (auto r = check(rest); !r) return r.error();
+  }
+  return turned;
+}
+
+Result<PageOcr> OcrEngine::recognize(const Image& page) const {
+  if (page.empty() || page.rgb.size() < static_cast<size_t>(page.width) * page.height * 3) {
+    return make_error("empty or malformed page image");
+  }
+  const EngineOptions& o = impl_->options;
+  PageOcr result;
+  const cv::Mat rgb(page.height, page.width, CV_8UC3, const_cast<uint8_t*>(page.rgb.data()));
+  cv::Mat bgr;
+  cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+
+  auto start = std::chrono::steady_clock::now();
+  auto quads = impl_->detector.detect(bgr);
+  if (!quads) return quads.error();
+  result.timings.det_ms = ms_since(start);
+  result.lines_detected = static_cast<int>(quads->size());
+
+  std::vector<cv::Mat> crops;
+  crops.reserve(quads->size());
+  for (const Quad& q : *quads) crops.push_back(crop_text_line(bgr, q));
+
+  start = std::chrono::steady_clock::now();
+  std::vector<size_t> turned;  // lines to read upside down
+  if (o.cls.mode == ClassifierMode::kAlways) {
+    auto flagged = impl_->classifier.upside_down_lines(crops, all_indices(crops.size()));
+    if (!flagged) return flagged.error();
+    turned = std::move(flagged).value();
+    for (size_t i : turned) cv::rotate(crops[i], crops[i], cv::ROTATE_180);
+    result.classifier_ran = true;
+  }
+  result.timings.cls_ms = ms_since(start);
+
+  start = std::chrono::steady_clock::now();
+  const int rec_threads = impl_->device == Device::kCpu ? o.threads : 1;
+  auto texts = impl_->recognizer.recognize(crops, rec_threads);
+  if (!texts) return texts.error();
+  result.timings.rec_ms = ms_since(start);
+
+  if (o.cls.mode == ClassifierMode::kAuto && !crops.empty()) {
+    start = std::chrono::steady_clock::now();
+    auto verified = turn_verified_lines(crops, *texts, rec_threads);
+    if (!verified) return verified.error();
+    turned = std::move(verified).value();
+    result.classifier_ran = true;
+    result.timings.cls_ms += ms_since(start);
+  }
+  result.lines_rotated = static_cast<int>(turned.size());
+
+  for (size_t i = 0; i < texts->size(); ++i) {
+    DecodedText& t = (*texts)[i];
+    if (t.text.empty() || t.confidence < o.rec.text_score) continue;
+    result.lines.push_back({(*quads)[i], std::move(t.text), t.confidence});
+  }
+  return result;
+}
+
+}  // namespace ocrserve::ocr

@@ -1,0 +1,67 @@
+// Every parameter of the PP-OCRv4 pipeline, with RapidOCR v1.4.4's defaults unless a comment says
+// why ocrserve differs. Validated by validate() before an engine is built.
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+
+namespace ocrserve::ocr {
+
+enum class Device { kCpu, kCuda, kAuto };
+
+Result<Device> parse_device(const std::string& name);
+const char* device_name(Device device);
+
+struct DetectorOptions {
+  // RapidOCR resizes so that the short side is at least limit_side_len ("min") and the long side
+  // at most max_side_len, each side rounded to a multiple of 32.
+  bool limit_min = true;       // limit_type: true = "min", false = "max"
+  int limit_side_len = 736;
+  int max_side_len = 2000;
+  float thresh = 0.3f;         // pixel probability threshold
+  float box_thresh = 0.5f;     // mean probability inside a box to keep it
+  int max_candidates = 1000;
+  float unclip_ratio = 1.6f;
+  bool use_dilation = true;    // 2x2 dilation of the binary map
+};
+
+enum class ClassifierMode {
+  kOff,     // never rotate lines
+  kAlways,  // classify every line (RapidOCR's use_angle_cls=True)
+  kAuto,    // classify one batch; classify the rest only when that batch had a turned line
+};
+
+struct ClassifierOptions {
+  ClassifierMode mode = ClassifierMode::kAuto;
+  int batch = 6;
+  float thresh = 0.9f;  // rotate when the "180" score is above this
+  int image_width = 192;
+  int image_height = 48;
+};
+
+struct RecognizerOptions {
+  int batch = 6;
+  int image_height = 48;
+  int min_width = 320;     // RapidOCR pads every batch to at least 320 columns
+  bool pad_to_min_width = true;
+  float text_score = 0.5f; // drop lines whose confidence is below this
+  // Insert a word space between two ASCII characters where the space class' probability in
+  // the CTC frames between them exceeded this (0 = never): the Chinese+English model often
+  // drops spaces between English words, but its space probability still rises there.
+  float space_threshold = 0.008f;
+};
+
+struct EngineOptions {
+  Device device = Device::kAuto;
+  int device_id = 0;
+  int threads = 1;  // CPU threads for ONNX Runtime (intra-op) and for concurrent recognition
+  DetectorOptions det;
+  ClassifierOptions cls;
+  RecognizerOptions rec;
+};
+
+// Checks ranges; the error names the offending parameter.
+Result<void> validate(const EngineOptions& options);
+
+}  // namespace ocrserve::ocr
