@@ -29,8 +29,10 @@ void add_engine_flags(CLI::App& app, EngineFlags& f) {
   g->add_option("--cls", f.cls_mode, "direction classifier: off, always, auto")
       ->check(CLI::IsMember({"off", "always", "auto"}))
       ->capture_default_str();
-  g->add_option("--rec-batch", o.rec.batch, "lines per recognition batch")->capture_default_str();
+  g->add_option("--rec-batch", o.rec.batch, "lines per recognition run (0 = 1 on CPU, 6 on CUDA)")->capture_default_str();
   g->add_option("--rec-min-width", o.rec.min_width, "pad recognition batches to this width")
+      ->capture_default_str();
+  g->add_option("--rec-width-scale", o.rec.width_scale, "horizontal scale of lines for recognition")
       ->capture_default_str();
   g->add_flag("!--no-rec-pad", o.rec.pad_to_min_width, "do not pad short lines to --rec-min-width");
   g->add_option("--text-score", o.rec.text_score, "drop lines below this confidence")

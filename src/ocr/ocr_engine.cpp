@@ -128,10 +128,12 @@ Result<std::unique_ptr<OcrEngine>> OcrEngine::create(std::shared_ptr<const Model
     return make_error(device == Device::kCuda ? cuda_error_hint(sessions.error().message)
                                               : sessions.error().message);
   }
+  EngineOptions resolved = options;
+  if (resolved.rec.batch == 0) resolved.rec.batch = device == Device::kCuda ? 6 : 1;
   auto impl = std::unique_ptr<Impl>(new Impl{
-      options, device, fallback_reason, Detector(std::move(sessions->det), options.det),
-      Classifier(std::move(sessions->cls), options.cls),
-      Recognizer(std::move(sessions->rec), CtcDecoder::from_keys(models->keys), options.rec)});
+      resolved, device, fallback_reason, Detector(std::move(sessions->det), resolved.det),
+      Classifier(std::move(sessions->cls), resolved.cls),
+      Recognizer(std::move(sessions->rec), CtcDecoder::from_keys(models->keys), resolved.rec)});
   return std::unique_ptr<OcrEngine>(new OcrEngine(std::move(impl)));
 }
 
@@ -145,15 +147,20 @@ std::vector<size_t> all_indices(size_t n) {
 
 // The classifier squeezes each line into 192x48 and misreads long lines, so in auto mode its
 // "180" verdicts are checked: such a line is recognised both ways and the more confident
-// reading wins. Only the widest lines are classified first; the rest only when one of those
-// was truly upside down (an upright page then costs one classifier batch).
+// reading wins. One batch of lines is classified first, those whose shape is closest to the
+// classifier's 4:1 input (least squeezed, so most reliable); the rest only when one of those was
+// truly upside down (an upright page then costs one classifier batch).
 Result<std::vector<size_t>> OcrEngine::turn_verified_lines(std::vector<cv::Mat>& crops,
                                                            std::vector<DecodedText>& texts,
                                                            int threads) const {
   const ClassifierOptions& o = impl_->options.cls;
   std::vector<size_t> probe = all_indices(crops.size());
+  const double ideal = static_cast<double>(o.image_width) / o.image_height;
+  auto squeeze = [&](size_t i) {
+    return std::abs(static_cast<double>(crops[i].cols) / std::max(1, crops[i].rows) - ideal);
+  };
   std::stable_sort(probe.begin(), probe.end(),
-                   [&](size_t a, size_t b) { return crops[a].cols > crops[b].cols; });
+                   [&](size_t a, size_t b) { return squeeze(a) < squeeze(b); });
   std::vector<size_t> rest(probe.begin() + std::min(probe.size(), static_cast<size_t>(o.batch)),
                            probe.end());
   probe.resize(probe.size() - rest.size());

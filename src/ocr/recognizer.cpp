@@ -25,7 +25,10 @@ Result<void> Recognizer::run_batch(const std::vector<cv::Mat>& crops,
                                    std::vector<DecodedText>& out) const {
   const int h = options_.image_height;
   double max_ratio = options_.pad_to_min_width ? double(options_.min_width) / h : 0.0;
-  for (size_t i = begin; i < end; ++i) max_ratio = std::max(max_ratio, aspect(crops[order[i]]));
+  const double squeeze = options_.width_scale;
+  for (size_t i = begin; i < end; ++i) {
+    max_ratio = std::max(max_ratio, aspect(crops[order[i]]) * squeeze);
+  }
   // Widths are rounded up to the model's horizontal stride (8 columns per CTC step).
   const int width = std::max(8, (static_cast<int>(std::ceil(h * max_ratio)) + 7) / 8 * 8);
   const size_t plane = 3 * static_cast<size_t>(h) * static_cast<size_t>(width);
@@ -34,7 +37,7 @@ Result<void> Recognizer::run_batch(const std::vector<cv::Mat>& crops,
   for (size_t i = 0; i < n; ++i) {
     const cv::Mat& crop = crops[order[begin + i]];
     const int resized_width =
-        std::clamp(static_cast<int>(std::ceil(h * aspect(crop))), 1, width);
+        std::clamp(static_cast<int>(std::ceil(h * aspect(crop) * squeeze)), 1, width);
     cv::Mat resized;
     cv::resize(crop, resized, cv::Size(resized_width, h));
     write_chw(resized, input.data() + i * plane, width);
