@@ -124,8 +124,8 @@ int run_bench(BenchFlags& f) {
     std::cout << out.dump() << "\n";
     return 0;
   }
-  std::printf("ocrserve bench: %zu pages (%zu files x %d), device %s, threads %d, jobs %d\n",
-              pages, inputs.size(), f.repeat, device.c_str(), f.engine.options.threads, f.jobs);
+  std::printf("ocrserve bench: %zu pages (%zu files x %d), device %s, threads %d, jobs %d\n", pages,
+              inputs.size(), f.repeat, device.c_str(), f.engine.options.threads, f.jobs);
   std::printf("%-8s %12s %8s\n", "stage", "ms/page", "share");
   for (const auto& [stage, ms] : stages) {
     std::printf("%-8s %12.1f %7.1f%%\n", stage, ms * per_page,
@@ -133,8 +133,8 @@ int run_bench(BenchFlags& f) {
   }
   std::printf("%-8s %12.1f\n", "total", sum.total_ms() * per_page);
   std::printf("pages/s %.3f   s/page %.3f   wall %.2f s   peak RSS %.0f MiB\n",
-              static_cast<double>(pages) / wall_s,
-              wall_s / static_cast<double>(pages) * f.jobs, wall_s, peak_rss_mib());
+              static_cast<double>(pages) / wall_s, wall_s / static_cast<double>(pages) * f.jobs,
+              wall_s, peak_rss_mib());
   return 0;
 }
 

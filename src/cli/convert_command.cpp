@@ -74,7 +74,8 @@ int run_convert(ConvertFlags& f) {
     if (!announced) {
       auto engine = converter.engine();
       std::cerr << "ocrserve: OCR on " << ocr::device_name((*engine)->device());
-      if (!(*engine)->fallback_reason().empty()) std::cerr << " (" << (*engine)->fallback_reason() << ")";
+      if (!(*engine)->fallback_reason().empty())
+        std::cerr << " (" << (*engine)->fallback_reason() << ")";
       std::cerr << "\n";
       announced = true;
     }

@@ -29,7 +29,8 @@ void add_engine_flags(CLI::App& app, EngineFlags& f) {
   g->add_option("--cls", f.cls_mode, "direction classifier: off, always, auto")
       ->check(CLI::IsMember({"off", "always", "auto"}))
       ->capture_default_str();
-  g->add_option("--rec-batch", o.rec.batch, "lines per recognition run (0 = 1 on CPU, 6 on CUDA)")->capture_default_str();
+  g->add_option("--rec-batch", o.rec.batch, "lines per recognition run (0 = 1 on CPU, 6 on CUDA)")
+      ->capture_default_str();
   g->add_option("--rec-min-width", o.rec.min_width, "pad recognition batches to this width")
       ->capture_default_str();
   g->add_option("--rec-width-scale", o.rec.width_scale, "horizontal scale of lines for recognition")
@@ -38,7 +39,8 @@ void add_engine_flags(CLI::App& app, EngineFlags& f) {
   g->add_option("--text-score", o.rec.text_score, "drop lines below this confidence")
       ->capture_default_str();
   g->add_option("--space-threshold", o.rec.space_threshold,
-                "insert a word space where the space probability between two characters exceeds this (0 = off)")
+                "insert a word space where the space probability between two characters exceeds "
+                "this (0 = off)")
       ->capture_default_str();
 }
 

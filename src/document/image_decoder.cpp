@@ -87,8 +87,8 @@ Result<ImageInfo> probe_image(std::string_view bytes) {
   ImageInfo info;
   info.format = format_name(format);
   l_int32 w = 0, h = 0, bps = 0, spp = 0, iscmap = 0, header_format = 0;
-  if (pixReadHeaderMem(data_of(bytes), bytes.size(), &header_format, &w, &h, &bps, &spp,
-                       &iscmap) != 0 ||
+  if (pixReadHeaderMem(data_of(bytes), bytes.size(), &header_format, &w, &h, &bps, &spp, &iscmap) !=
+          0 ||
       w <= 0 || h <= 0) {
     return make_error("the " + info.format + " header is unreadable (truncated or corrupt file)");
   }

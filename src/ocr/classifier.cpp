@@ -12,7 +12,9 @@ Classifier::Classifier(OnnxModel model, ClassifierOptions options)
     : model_(std::move(model)), options_(options) {}
 
 Result<std::vector<size_t>> Classifier::upside_down_lines(const std::vector<cv::Mat>& crops,
-                                                          const std::vector<size_t>& indices) const {
+                                                          const std::vector<size_t>& indices,
+                                                          float min_score) const {
+  const float thresh = min_score < 0 ? options_.thresh : min_score;
   const int h = options_.image_height;
   const int w = options_.image_width;
   const size_t plane = 3 * static_cast<size_t>(h) * static_cast<size_t>(w);
@@ -34,7 +36,7 @@ Result<std::vector<size_t>> Classifier::upside_down_lines(const std::vector<cv::
     for (size_t i = 0; i < n; ++i) {
       const float p0 = scores[2 * i];
       const float p180 = scores[2 * i + 1];
-      if (p180 > p0 && p180 > options_.thresh) turned.push_back(indices[start + i]);
+      if (p180 > p0 && p180 > thresh) turned.push_back(indices[start + i]);
     }
   }
   return turned;

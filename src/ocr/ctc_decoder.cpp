@@ -24,18 +24,16 @@ CtcDecoder CtcDecoder::from_keys(const std::string& keys_text) {
 namespace {
 
 // Characters outside ASCII (CJK, full-width punctuation) are written without spaces.
-bool is_ascii(std::string_view s) {
-  return !s.empty() && static_cast<unsigned char>(s[0]) < 0x80;
-}
+bool is_ascii(std::string_view s) { return !s.empty() && static_cast<unsigned char>(s[0]) < 0x80; }
 
 // The model writes Chinese (full-width) punctuation even in English text; after an ASCII
 // character it stands for the ASCII mark.
 const char* ascii_punctuation(std::string_view s) {
   static const std::pair<const char*, const char*> kMarks[] = {
-      {"\uFF0C", ","}, {"\u3002", "."}, {"\uFF1A", ":"}, {"\uFF1B", ";"}, {"\uFF01", "!"},
-      {"\uFF1F", "?"}, {"\uFF08", "("}, {"\uFF09", ")"}, {"\u3001", ","}, {"\u2018", "'"},
+      {"\uFF0C", ","}, {"\u3002", "."},  {"\uFF1A", ":"},  {"\uFF1B", ";"}, {"\uFF01", "!"},
+      {"\uFF1F", "?"}, {"\uFF08", "("},  {"\uFF09", ")"},  {"\u3001", ","}, {"\u2018", "'"},
       {"\u2019", "'"}, {"\u201C", "\""}, {"\u201D", "\""}, {"\uFF05", "%"}, {"\uFF0E", "."},
-      {"\uFF3B", "["}, {"\uFF3D", "]"}, {"\uFF0D", "-"}, {"\u2014", "-"}, {"\uFF0F", "/"}};
+      {"\uFF3B", "["}, {"\uFF3D", "]"},  {"\uFF0D", "-"},  {"\u2014", "-"}, {"\uFF0F", "/"}};
   for (const auto& [wide, ascii] : kMarks) {
     if (s == wide) return ascii;
   }
@@ -51,11 +49,11 @@ DecodedText CtcDecoder::decode(const float* probs, int steps, int classes,
   const bool recover_spaces = space_threshold > 0 && space < classes;
   double prob_sum = 0;
   int kept = 0;
-  int previous = -1;     // argmax of the previous step
-  bool have_last = false;     // a character was written
-  bool last_ascii = false;    // ... and it was ASCII
-  bool last_space = false;    // ... and it was a space
-  float space_since_last = 0; // highest space probability since that character
+  int previous = -1;           // argmax of the previous step
+  bool have_last = false;      // a character was written
+  bool last_ascii = false;     // ... and it was ASCII
+  bool last_space = false;     // ... and it was a space
+  float space_since_last = 0;  // highest space probability since that character
   for (int t = 0; t < steps; ++t) {
     const float* row = probs + static_cast<ptrdiff_t>(t) * classes;
     const int best = static_cast<int>(std::max_element(row, row + classes) - row);

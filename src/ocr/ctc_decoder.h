@@ -8,9 +8,9 @@
 namespace ocrserve::ocr {
 
 struct DecodedText {
-  std::string text;        // UTF-8
-  float confidence = 0;    // mean of the kept characters' probabilities (0 when empty)
-  int spaces_inserted = 0; // spaces recovered from frame gaps
+  std::string text;         // UTF-8
+  float confidence = 0;     // mean of the kept characters' probabilities (0 when empty)
+  int spaces_inserted = 0;  // spaces recovered from frame gaps
 };
 
 class CtcDecoder {

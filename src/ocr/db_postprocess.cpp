@@ -76,9 +76,10 @@ std::vector<Point> unclip(const Quad& quad, float ratio) {
   std::vector<Point> out;
   if (grown.empty()) return out;
   // Several paths only for degenerate input: keep the largest.
-  const auto& best = *std::max_element(grown.begin(), grown.end(), [](const auto& a, const auto& b) {
-    return std::abs(ClipperLib::Area(a)) < std::abs(ClipperLib::Area(b));
-  });
+  const auto& best =
+      *std::max_element(grown.begin(), grown.end(), [](const auto& a, const auto& b) {
+        return std::abs(ClipperLib::Area(a)) < std::abs(ClipperLib::Area(b));
+      });
   for (const auto& p : best) out.push_back({static_cast<float>(p.X), static_cast<float>(p.Y)});
   return out;
 }

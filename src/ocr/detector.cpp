@@ -45,8 +45,8 @@ Result<std::vector<Quad>> Detector::detect(const cv::Mat& bgr) const {
   }
   const int map_height = static_cast<int>(shape[2]);
   const int map_width = static_cast<int>(shape[3]);
-  std::vector<Quad> quads = db_boxes(output->GetTensorData<float>(), map_width, map_height,
-                                     bgr.cols, bgr.rows, options_);
+  std::vector<Quad> quads =
+      db_boxes(output->GetTensorData<float>(), map_width, map_height, bgr.cols, bgr.rows, options_);
   sort_lines(quads);
   return quads;
 }

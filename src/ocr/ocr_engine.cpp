@@ -1,5 +1,6 @@
 #include "ocr/ocr_engine.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -47,8 +48,9 @@ double ms_since(std::chrono::steady_clock::time_point start) {
 
 Result<std::shared_ptr<const ModelBundle>> ModelBundle::load(const ModelPaths& paths) {
   auto bundle = std::make_shared<ModelBundle>();
-  for (auto [path, dest] : {std::pair{&paths.det, &bundle->det}, std::pair{&paths.cls, &bundle->cls},
-                            std::pair{&paths.rec, &bundle->rec}}) {
+  for (auto [path, dest] :
+       {std::pair{&paths.det, &bundle->det}, std::pair{&paths.cls, &bundle->cls},
+        std::pair{&paths.rec, &bundle->rec}}) {
     auto bytes = read_file(*path);
     if (!bytes) return bytes.error();
     *dest = std::move(bytes).value();
@@ -100,8 +102,9 @@ std::string cuda_error_hint(const std::string& message) {
   if (message.find("libcuda.so") != std::string::npos) {
     hint += " (no NVIDIA driver on this machine)";
   } else if (message.find("providers_cuda") != std::string::npos) {
-    hint += " (the ONNX Runtime CUDA provider is not installed: run OCRSERVE_WITH_CUDA=1 "
-            "scripts/bootstrap)";
+    hint +=
+        " (the ONNX Runtime CUDA provider is not installed: run OCRSERVE_WITH_CUDA=1 "
+        "scripts/bootstrap)";
   } else if (message.find("libcublas") != std::string::npos ||
              message.find("libcudart") != std::string::npos ||
              message.find("libcudnn") != std::string::npos) {
@@ -149,7 +152,7 @@ std::vector<size_t> all_indices(size_t n) {
 // "180" verdicts are checked: such a line is recognised both ways and the more confident
 // reading wins. One batch of lines is classified first, those whose shape is closest to the
 // classifier's 4:1 input (least squeezed, so most reliable); the rest only when one of those was
-// truly upside down (an upright page then costs one classifier batch).
+// truly upside down (an upright page then costs one classifier batch), and then leniently.
 Result<std::vector<size_t>> OcrEngine::turn_verified_lines(std::vector<cv::Mat>& crops,
                                                            std::vector<DecodedText>& texts,
                                                            int threads) const {
@@ -166,9 +169,19 @@ Result<std::vector<size_t>> OcrEngine::turn_verified_lines(std::vector<cv::Mat>&
   probe.resize(probe.size() - rest.size());
 
   std::vector<size_t> turned;
-  auto check = [&](const std::vector<size_t>& indices) -> Result<void> {
-    auto flagged = impl_->classifier.upside_down_lines(crops, indices);
+  auto check = [&](const std::vector<size_t>& indices, bool lenient) -> Result<void> {
+    // Once a page is known to hold turned lines, any "180" verdict and any poorly read line
+    // is worth a second reading.
+    auto flagged = impl_->classifier.upside_down_lines(crops, indices, lenient ? 0.5f : -1.0f);
     if (!flagged) return flagged.error();
+    if (lenient) {
+      for (size_t i : indices) {
+        if (texts[i].confidence < 0.9f &&
+            std::find(flagged->begin(), flagged->end(), i) == flagged->end()) {
+          flagged->push_back(i);
+        }
+      }
+    }
     if (flagged->empty()) return {};
     std::vector<cv::Mat> rotated;
     for (size_t i : *flagged) {
@@ -187,9 +200,13 @@ Result<std::vector<size_t>> OcrEngine::turn_verified_lines(std::vector<cv::Mat>&
     }
     return {};
   };
-  if (auto r = check(probe); !r) return r.error();
-  if (!turned.empty() && !rest.empty()) {
-    if (auto r = check(rest); !r) return r.error();
+  if (auto r = check(probe, false); !r) return r.error();
+  if (!turned.empty()) {
+    std::vector<size_t> others = rest;  // and the probed lines not turned yet
+    for (size_t i : probe) {
+      if (std::find(turned.begin(), turned.end(), i) == turned.end()) others.push_back(i);
+    }
+    if (auto r = check(others, true); !r) return r.error();
   }
   return turned;
 }

@@ -51,8 +51,8 @@ Result<Ort::Value> OnnxModel::run(float* input, const std::vector<int64_t>& shap
   size_t count = 1;
   for (int64_t d : shape) count *= static_cast<size_t>(d);
   try {
-    Ort::Value tensor = Ort::Value::CreateTensor<float>(memory_info_, input, count, shape.data(),
-                                                        shape.size());
+    Ort::Value tensor =
+        Ort::Value::CreateTensor<float>(memory_info_, input, count, shape.data(), shape.size());
     const char* in_names[] = {input_name_.c_str()};
     const char* out_names[] = {output_name_.c_str()};
     auto outputs = const_cast<Ort::Session&>(session_).Run(Ort::RunOptions{nullptr}, in_names,

@@ -46,7 +46,8 @@ Result<void> validate(const EngineOptions& o) {
                    "rec width_scale must be 0.25..4"),
            require(o.rec.min_width >= 8, "rec min_width must be >= 8"),
            require(o.rec.text_score >= 0 && o.rec.text_score <= 1, "rec text_score must be 0..1"),
-           require(o.rec.space_threshold >= 0 && o.rec.space_threshold < 1, "rec space_threshold must be in [0,1)"),
+           require(o.rec.space_threshold >= 0 && o.rec.space_threshold < 1,
+                   "rec space_threshold must be in [0,1)"),
        }) {
     if (!r) return r;
   }

@@ -16,16 +16,16 @@ const char* device_name(Device device);
 struct DetectorOptions {
   // RapidOCR resizes so that the short side is at least limit_side_len ("min") and the long side
   // at most max_side_len, each side rounded to a multiple of 32.
-  bool limit_min = true;       // limit_type: true = "min", false = "max"
+  bool limit_min = true;  // limit_type: true = "min", false = "max"
   int limit_side_len = 736;
   // RapidOCR: 2000. ocrserve: 1024, measured on 150-dpi pages (8-14 pt, clean and scan-like):
   // word F1 0.9950 vs 0.9923 at 2000, and det time 0.30 s vs 0.95 s per page at 1 thread.
   int max_side_len = 1024;
-  float thresh = 0.3f;         // pixel probability threshold
-  float box_thresh = 0.5f;     // mean probability inside a box to keep it
+  float thresh = 0.3f;      // pixel probability threshold
+  float box_thresh = 0.5f;  // mean probability inside a box to keep it
   int max_candidates = 1000;
   float unclip_ratio = 1.6f;
-  bool use_dilation = true;    // 2x2 dilation of the binary map
+  bool use_dilation = true;  // 2x2 dilation of the binary map
 };
 
 enum class ClassifierMode {
@@ -47,12 +47,12 @@ struct RecognizerOptions {
   // batches of 1 vs 8.2 s with RapidOCR's 6, which pads and thrashes the cache), 6 on CUDA.
   int batch = 0;
   int image_height = 48;
-  int min_width = 320;     // RapidOCR pads every batch to at least 320 columns
+  int min_width = 320;  // RapidOCR pads every batch to at least 320 columns
   bool pad_to_min_width = true;
   // Horizontal scale of each line after resizing to image_height: recognition time grows with
   // the width, and printed Latin text keeps several CTC frames per character at 1.0.
   float width_scale = 1.0f;
-  float text_score = 0.5f; // drop lines whose confidence is below this
+  float text_score = 0.5f;  // drop lines whose confidence is below this
   // Insert a word space between two ASCII characters where the space class' probability in
   // the CTC frames between them exceeded this (0 = never): the Chinese+English model often
   // drops spaces between English words, but its space probability still rises there.

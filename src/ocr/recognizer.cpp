@@ -5,8 +5,8 @@
 #include <cmath>
 #include <mutex>
 #include <numeric>
-#include <optional>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 #include <thread>
 
 #include "ocr/tensor.h"
@@ -55,8 +55,8 @@ Result<void> Recognizer::run_batch(const std::vector<cv::Mat>& crops,
   const float* data = output->GetTensorData<float>();
   for (size_t i = 0; i < n; ++i) {
     out[order[begin + i]] =
-        decoder_.decode(data + i * static_cast<size_t>(steps) * static_cast<size_t>(classes),
-                        steps, classes, options_.space_threshold);
+        decoder_.decode(data + i * static_cast<size_t>(steps) * static_cast<size_t>(classes), steps,
+                        classes, options_.space_threshold);
   }
   return {};
 }

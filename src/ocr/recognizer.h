@@ -16,8 +16,7 @@ class Recognizer {
 
   // One result per crop, in the crops' order. Crops are grouped into batches of similar width;
   // with threads > 1, batches run concurrently.
-  Result<std::vector<DecodedText>> recognize(const std::vector<cv::Mat>& crops,
-                                             int threads) const;
+  Result<std::vector<DecodedText>> recognize(const std::vector<cv::Mat>& crops, int threads) const;
 
  private:
   Result<void> run_batch(const std::vector<cv::Mat>& crops, const std::vector<size_t>& order,

@@ -8,10 +8,10 @@ namespace ocrserve::ocr {
 
 cv::Mat crop_text_line(const cv::Mat& page, const Quad& quad) {
   auto distance = [](const Point& a, const Point& b) { return std::hypot(a.x - b.x, a.y - b.y); };
-  const int width = std::max(1, static_cast<int>(std::max(distance(quad[0], quad[1]),
-                                                          distance(quad[2], quad[3]))));
-  const int height = std::max(1, static_cast<int>(std::max(distance(quad[0], quad[3]),
-                                                           distance(quad[1], quad[2]))));
+  const int width = std::max(
+      1, static_cast<int>(std::max(distance(quad[0], quad[1]), distance(quad[2], quad[3]))));
+  const int height = std::max(
+      1, static_cast<int>(std::max(distance(quad[0], quad[3]), distance(quad[1], quad[2]))));
   const cv::Point2f src[4] = {{quad[0].x, quad[0].y},
                               {quad[1].x, quad[1].y},
                               {quad[2].x, quad[2].y},

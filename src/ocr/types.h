@@ -22,7 +22,7 @@ using Quad = std::array<Point, 4>;
 
 struct TextLine {
   Quad quad{};
-  std::string text;   // UTF-8
+  std::string text;      // UTF-8
   float confidence = 0;  // mean of the recognised characters' probabilities, 0..1
 };
 
@@ -36,8 +36,8 @@ struct StageTimings {
 struct PageOcr {
   std::vector<TextLine> lines;  // in the detector's top-to-bottom, left-to-right order
   StageTimings timings;
-  int lines_detected = 0;      // before the confidence filter
-  int lines_rotated = 0;       // turned 180 degrees by the classifier
+  int lines_detected = 0;  // before the confidence filter
+  int lines_rotated = 0;   // turned 180 degrees by the classifier
   bool classifier_ran = false;
 };
 

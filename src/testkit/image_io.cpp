@@ -10,8 +10,8 @@ namespace ocrserve::testkit {
 namespace detail {
 
 PixPtr page_to_pix(const RenderedPage& page) {
-  const size_t n = static_cast<size_t>(std::max(page.width, 0)) *
-                   static_cast<size_t>(std::max(page.height, 0));
+  const size_t n =
+      static_cast<size_t>(std::max(page.width, 0)) * static_cast<size_t>(std::max(page.height, 0));
   if (n == 0 || page.rgb.size() != n * 3) return nullptr;
   PixPtr pix(pixCreate(page.width, page.height, 32));
   if (!pix) return nullptr;

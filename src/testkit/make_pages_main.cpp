@@ -115,9 +115,9 @@ int main(int argc, char** argv) {
         std::cerr << "failed to write " << (outdir / name) << '\n';
         return false;
       }
-      index << name << '\t' << stem(i, scan) << ".txt\t" << spec.font_family << '\t'
-            << spec.font_pt << '\t' << spec.columns << '\t' << skew << '\t' << p.lines.size()
-            << '\t' << count_words(p) << '\n';
+      index << name << '\t' << stem(i, scan) << ".txt\t" << spec.font_family << '\t' << spec.font_pt
+            << '\t' << spec.columns << '\t' << skew << '\t' << p.lines.size() << '\t'
+            << count_words(p) << '\n';
       return true;
     };
     if (i < count && !emit(page, false, 0.0, 0)) return 1;

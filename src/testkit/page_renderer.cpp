@@ -146,7 +146,8 @@ RenderedPage render_text_page(const PageSpec& spec, const std::vector<std::strin
       rl.x0 = std::clamp(std::floor(x + te.x_bearing), 0.0, double(spec.width_px));
       rl.y0 = std::clamp(std::floor(baseline + te.y_bearing), 0.0, double(spec.height_px));
       rl.x1 = std::clamp(std::ceil(x + te.x_bearing + te.width), 0.0, double(spec.width_px));
-      rl.y1 = std::clamp(std::ceil(baseline + te.y_bearing + te.height), 0.0, double(spec.height_px));
+      rl.y1 =
+          std::clamp(std::ceil(baseline + te.y_bearing + te.height), 0.0, double(spec.height_px));
       page.lines.push_back(std::move(rl));
       top += paragraph_end ? 1.5 * line_h : line_h;
     }

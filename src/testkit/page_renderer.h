@@ -46,8 +46,7 @@ struct RenderedPage {
   std::string text() const;  // lines joined with '\n' (no trailing newline)
 };
 
-RenderedPage render_text_page(const PageSpec& spec,
-                              const std::vector<std::string>& words);
+RenderedPage render_text_page(const PageSpec& spec, const std::vector<std::string>& words);
 
 std::vector<std::string> sample_words(uint32_t seed, size_t n);
 

@@ -10,8 +10,8 @@ namespace ocrserve::testkit {
 namespace {
 
 bool dark(const RenderedPage& p, int x, int y, int threshold = 128) {
-  const uint8_t* px = &p.rgb[(static_cast<size_t>(y) * static_cast<size_t>(p.width) +
-                              static_cast<size_t>(x)) * 3];
+  const uint8_t* px =
+      &p.rgb[(static_cast<size_t>(y) * static_cast<size_t>(p.width) + static_cast<size_t>(x)) * 3];
   return px[0] < threshold && px[1] < threshold && px[2] < threshold;
 }
 
@@ -28,10 +28,13 @@ TEST(SampleWords, DeterministicAndVaried) {
   EXPECT_EQ(a, sample_words(7, 500));
   EXPECT_NE(a, sample_words(8, 500));
   EXPECT_TRUE(std::isupper(static_cast<unsigned char>(a[0][0])));
-  EXPECT_TRUE(std::any_of(a.begin(), a.end(), [](const std::string& w) { return w.back() == '.'; }));
-  EXPECT_TRUE(std::any_of(a.begin(), a.end(), [](const std::string& w) { return w.back() == ','; }));
-  EXPECT_TRUE(std::any_of(a.begin(), a.end(),
-                          [](const std::string& w) { return std::isdigit(static_cast<unsigned char>(w[0])); }));
+  EXPECT_TRUE(
+      std::any_of(a.begin(), a.end(), [](const std::string& w) { return w.back() == '.'; }));
+  EXPECT_TRUE(
+      std::any_of(a.begin(), a.end(), [](const std::string& w) { return w.back() == ','; }));
+  EXPECT_TRUE(std::any_of(a.begin(), a.end(), [](const std::string& w) {
+    return std::isdigit(static_cast<unsigned char>(w[0]));
+  }));
 }
 
 class RenderedPageTest : public ::testing::TestWithParam<std::pair<const char*, int>> {};
@@ -81,10 +84,10 @@ TEST_P(RenderedPageTest, InkInsideLineBoxesOnly) {
       if (!in_box[static_cast<size_t>(y * page.width + x)] && dark(page, x, y)) ++stray;
   EXPECT_LE(stray, 20u);
   const auto m = static_cast<int>(margin) - 3;
-  EXPECT_EQ(dark_in(page, 0, 0, page.width, m), 0u);                            // top margin
-  EXPECT_EQ(dark_in(page, 0, page.height - m, page.width, page.height), 0u);    // bottom
-  EXPECT_EQ(dark_in(page, 0, 0, m, page.height), 0u);                           // left
-  EXPECT_EQ(dark_in(page, page.width - m, 0, page.width, page.height), 0u);     // right
+  EXPECT_EQ(dark_in(page, 0, 0, page.width, m), 0u);                          // top margin
+  EXPECT_EQ(dark_in(page, 0, page.height - m, page.width, page.height), 0u);  // bottom
+  EXPECT_EQ(dark_in(page, 0, 0, m, page.height), 0u);                         // left
+  EXPECT_EQ(dark_in(page, page.width - m, 0, page.width, page.height), 0u);   // right
 }
 
 INSTANTIATE_TEST_SUITE_P(Fonts, RenderedPageTest,

@@ -16,7 +16,7 @@ struct PixDeleter {
 };
 using PixPtr = std::unique_ptr<PIX, PixDeleter>;
 
-PixPtr page_to_pix(const RenderedPage& page);  // null on failure
+PixPtr page_to_pix(const RenderedPage& page);   // null on failure
 bool pix_to_page(PIX* pix, RenderedPage& out);  // replaces width/height/rgb
 
 }  // namespace ocrserve::testkit::detail

@@ -46,11 +46,13 @@ std::vector<uint8_t> rotate_rgb(const RenderedPage& in, const Rotation& rot) {
       const double fx = std::floor(sx), fy = std::floor(sy);
       const double ax = sx - fx, ay = sy - fy;
       const int x0 = static_cast<int>(fx), y0 = static_cast<int>(fy);
-      uint8_t* o = &out[(static_cast<size_t>(y) * static_cast<size_t>(w) + static_cast<size_t>(x)) * 3];
+      uint8_t* o =
+          &out[(static_cast<size_t>(y) * static_cast<size_t>(w) + static_cast<size_t>(x)) * 3];
       for (int ch = 0; ch < 3; ++ch) {
         const double top = px(x0, y0, ch) * (1 - ax) + px(x0 + 1, y0, ch) * ax;
         const double bot = px(x0, y0 + 1, ch) * (1 - ax) + px(x0 + 1, y0 + 1, ch) * ax;
-        o[ch] = static_cast<uint8_t>(std::lround(std::clamp(top * (1 - ay) + bot * ay, 0.0, 255.0)));
+        o[ch] =
+            static_cast<uint8_t>(std::lround(std::clamp(top * (1 - ay) + bot * ay, 0.0, 255.0)));
       }
     }
   }
@@ -108,7 +110,8 @@ RenderedPage make_scan_like(const RenderedPage& page, double skew_degrees, doubl
   detail::PixPtr pix = detail::page_to_pix(out);
   l_uint8* jpeg = nullptr;
   size_t jpeg_size = 0;
-  if (!pix || pixWriteMemJpeg(&jpeg, &jpeg_size, pix.get(), std::clamp(jpeg_quality, 1, 100), 0) != 0) {
+  if (!pix ||
+      pixWriteMemJpeg(&jpeg, &jpeg_size, pix.get(), std::clamp(jpeg_quality, 1, 100), 0) != 0) {
     throw std::runtime_error("make_scan_like: JPEG encode failed");
   }
   const std::unique_ptr<l_uint8, void (*)(void*)> jpeg_owner(jpeg, lept_free);

@@ -43,7 +43,8 @@ TEST(ScanEffects, NoSkewNoNoiseNoJpegOnlyGreys) {
 }
 
 TEST(ImageIo, PngRoundTripIsLosslessJpegIsClose) {
-  const auto clean = render_text_page(PageSpec{.width_px = 400, .height_px = 300}, sample_words(1, 200));
+  const auto clean =
+      render_text_page(PageSpec{.width_px = 400, .height_px = 300}, sample_words(1, 200));
   const auto dir = std::filesystem::temp_directory_path();
   const auto png = (dir / "ocrserve_testkit_io.png").string();
   const auto jpg = (dir / "ocrserve_testkit_io.jpg").string();

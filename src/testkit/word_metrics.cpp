@@ -86,8 +86,7 @@ double word_accuracy(std::string_view reference, std::string_view hypothesis, bo
     }
     std::swap(prev, cur);
   }
-  const double acc =
-      1.0 - static_cast<double>(prev[h.size()]) / static_cast<double>(r.size());
+  const double acc = 1.0 - static_cast<double>(prev[h.size()]) / static_cast<double>(r.size());
   return std::max(0.0, acc);
 }
 
