@@ -1,5 +1,6 @@
 #include "conversion/converter.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace ocrserve::conversion {
@@ -53,7 +54,29 @@ Result<const ocr::OcrEngine*> Converter::engine() {
   return engine_.get();
 }
 
-Result<Document> Converter::convert(std::string_view bytes, const std::string& filename) {
+Result<Output> Converter::run(std::string_view bytes, const std::string& filename,
+                              const ConversionRequest& request) {
+  if (auto ok = validate(request); !ok) return ok.error();
+  auto doc = convert(bytes, filename, request);
+  if (!doc) return doc.error();
+  Output out;
+  out.filename = filename;
+  out.pages = static_cast<int>(doc->pages.size());
+  out.ocr_pages = out.pages;
+  for (const auto& name : request.to_formats) {
+    auto format = parse_format(name);
+    if (!format) return format.error();
+    out.formats.emplace_back(name, render(*doc, *format));
+  }
+  out.timings = doc->timings;
+  return out;
+}
+
+Result<Document> Converter::convert(std::string_view bytes, const std::string& filename,
+                                    const ConversionRequest& request) {
+  document::PixelBudget budget = budget_;
+  budget.max_pixels_per_page = std::min<std::int64_t>(budget.max_pixels_per_page,
+                                                      request.max_pixels_per_page);
   Document doc;
   doc.filename = filename;
   auto start = std::chrono::steady_clock::now();
@@ -62,7 +85,7 @@ Result<Document> Converter::convert(std::string_view bytes, const std::string& f
   doc.timings.decode_ms += ms_since(start);
   for (int page = 0; page < info->pages; ++page) {
     start = std::chrono::steady_clock::now();
-    auto image = document::decode_image(bytes, page, budget_);
+    auto image = document::decode_image(bytes, page, budget);
     if (!image) return image.error();
     doc.timings.decode_ms += ms_since(start);
     auto ocr_engine = engine();

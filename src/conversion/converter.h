@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "conversion/request.h"
 #include "document/image_decoder.h"
 #include "document/ocr_export.h"
 #include "ocr/ocr_engine.h"
@@ -37,12 +38,25 @@ struct Document {
   Timings timings;
 };
 
+// Everything a conversion produced: the rendered formats and where the time went.
+struct Output {
+  std::string filename;
+  std::vector<std::pair<std::string, std::string>> formats;  // format name ("md") -> content
+  Timings timings;
+  int pages = 0;
+  int ocr_pages = 0;  // pages that went through OCR (the rest used a PDF text layer)
+};
+
 class Converter {
  public:
   Converter(std::shared_ptr<const ocr::ModelBundle> models, ocr::EngineOptions options,
             document::PixelBudget budget = {});
 
-  Result<Document> convert(std::string_view bytes, const std::string& filename);
+  Result<Document> convert(std::string_view bytes, const std::string& filename,
+                           const ConversionRequest& request = {});
+  // convert + render of every requested format.
+  Result<Output> run(std::string_view bytes, const std::string& filename,
+                     const ConversionRequest& request);
   // Adds the export time to document.timings.
   std::string render(Document& document, Format format) const;
 
