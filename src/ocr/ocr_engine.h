@@ -35,6 +35,9 @@ struct ModelPaths {
   static ModelPaths in_dir(const std::string& dir);
 };
 
+// How many ONNX Runtime sessions this process has created (3 per engine).
+int onnx_sessions_created();
+
 // Where the models are: $OCRSERVE_MODELS_DIR, else the folder fixed at build time.
 std::string default_models_dir();
 

@@ -1,0 +1,43 @@
+#include "cli/conversion_flags.h"
+
+namespace ocrserve::cli {
+
+void add_conversion_flags(CLI::App& app, ConversionFlags& f) {
+  auto& r = f.request;
+  app.add_option("--to", r.to_formats, "output formats: md, text, json, html")
+      ->delimiter(',')
+      ->capture_default_str();
+  app.add_flag("--force-ocr", r.force_ocr, "OCR every PDF page, ignoring its text layer");
+  app.add_option("--pages", f.pages, "page range, e.g. 2-5 or 3 (1-based)");
+  app.add_option("--dpi", r.dpi, "resolution PDF pages are rendered at for OCR")
+      ->check(CLI::Range(36.0, 600.0))
+      ->capture_default_str();
+  app.add_option("--image-export-mode", r.image_export_mode,
+                 "placeholder, or embedded: page images as data URIs in md/html")
+      ->check(CLI::IsMember({"placeholder", "embedded"}))
+      ->capture_default_str();
+}
+
+Result<void> finish_conversion_flags(ConversionFlags& f) {
+  for (auto& format : f.request.to_formats) {
+    if (format == "txt") format = "text";
+    if (format == "markdown") format = "md";
+    if (format != "md" && format != "text" && format != "json" && format != "html") {
+      return make_error("unknown output format '" + format + "' (expected md, text, json, html)");
+    }
+  }
+  if (!f.pages.empty()) {
+    const auto dash = f.pages.find('-');
+    try {
+      size_t used = 0;
+      f.request.page_from = std::stoi(f.pages.substr(0, dash), &used);
+      f.request.page_to =
+          dash == std::string::npos ? f.request.page_from : std::stoi(f.pages.substr(dash + 1));
+    } catch (const std::exception&) {
+      return make_error("--pages: expected A-B or A, not '" + f.pages + "'");
+    }
+  }
+  return conversion::validate(f.request);
+}
+
+}  // namespace ocrserve::cli

@@ -1,0 +1,315 @@
+// The supervisor with real ocrserve-worker processes, real models, real signals (CPU).
+#include "supervisor/supervisor.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "testkit/image_io.h"
+#include "testkit/page_renderer.h"
+
+namespace ocrserve::supervisor {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+bool alive(pid_t pid) { return pid > 0 && ::kill(pid, 0) == 0; }
+
+class SupervisorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("ocrserve-sup-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    testkit::PageSpec spec;
+    spec.width_px = 700;
+    spec.height_px = 160;
+    spec.margin_in = 0.2;
+    spec.font_pt = 12;
+    page_ = testkit::render_text_page(spec, {"Supervised", "workers", "return", "memory"});
+    log_ = std::make_shared<std::ostringstream>();
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+        "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(*log_)));
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  SupervisorConfig config(Policy policy = {}) {
+    policy.device = "cpu";
+    SupervisorConfig c;
+    c.policy = policy;
+    c.worker_path = std::string(OCRSERVE_BUILD_DIR) + "/ocrserve-worker";
+    c.models_dir = OCRSERVE_MODELS_DIR;
+    c.spool_dir = (dir_ / "spool").string();
+    c.extra_env = {{"OCRSERVE_TEST_HOOKS", "1"}};
+    return c;
+  }
+
+  // A page file named name (the name can carry a test hook: crash-worker, hang-worker, ...).
+  std::string input(const std::string& name) {
+    const auto path = (dir_ / name).string();
+    EXPECT_TRUE(testkit::write_png(path, page_));
+    return path;
+  }
+
+  std::future<JobResult> submit(Supervisor& s, const std::string& name, double timeout_s = 0,
+                                std::function<void(const std::string&)> on_started = {}) {
+    auto promise = std::make_shared<std::promise<JobResult>>();
+    Job job;
+    job.id = name + "-" + std::to_string(++counter_);
+    job.input_path = input(name);
+    job.filename = name;
+    job.output_dir = (dir_ / "out" / job.id).string();
+    job.request = {{"to_formats", {"text"}}};
+    job.timeout_s = timeout_s;
+    job.on_started = std::move(on_started);
+    job.on_done = [promise](const JobResult& r) { promise->set_value(r); };
+    s.submit(std::move(job));
+    return promise->get_future();
+  }
+
+  JobResult run(Supervisor& s, const std::string& name, double timeout_s = 0) {
+    auto f = submit(s, name, timeout_s);
+    EXPECT_EQ(f.wait_for(120s), std::future_status::ready);
+    return f.get();
+  }
+
+  std::string text_of(const JobResult& r) {
+    for (const auto& o : r.result.value("outputs", nlohmann::json::array())) {
+      std::ifstream in(o.value("path", ""));
+      std::stringstream s;
+      s << in.rdbuf();
+      return s.str();
+    }
+    return "";
+  }
+
+  // Waits until pred() or the timeout.
+  template <class P>
+  bool eventually(P pred, std::chrono::milliseconds timeout = 10s) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < end) {
+      if (pred()) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return pred();
+  }
+
+  fs::path dir_;
+  testkit::RenderedPage page_;
+  std::shared_ptr<std::ostringstream> log_;
+  int counter_ = 0;
+};
+
+TEST_F(SupervisorTest, KeepWarmRunsEveryTaskInOneProcess) {
+  Supervisor s(config());
+  const JobResult a = run(s, "a.png"), b = run(s, "b.png"), c = run(s, "c.png");
+  ASSERT_TRUE(a.ok) << a.error;
+  EXPECT_NE(text_of(a).find("Supervised workers return memory"), std::string::npos) << text_of(a);
+  EXPECT_EQ(a.pid, b.pid);
+  EXPECT_EQ(b.pid, c.pid);
+  EXPECT_TRUE(alive(a.pid));
+  EXPECT_EQ(s.workers()[0].state, WorkerState::kReady);
+}
+
+TEST_F(SupervisorTest, PerTaskModeStartsAFreshProcessForEveryTask) {
+  Policy p;
+  p.free_vram_on_idle = true;
+  p.release_mode = ReleaseMode::kPerTask;
+  Supervisor s(config(p));
+  const JobResult a = run(s, "a.png"), b = run(s, "b.png");
+  ASSERT_TRUE(a.ok && b.ok) << a.error << b.error;
+  EXPECT_NE(a.pid, b.pid);
+  EXPECT_TRUE(eventually([&] { return !alive(a.pid) && !alive(b.pid); }));
+  EXPECT_NE(log_->str().find("VRAM allocated before cleanup"), std::string::npos);
+}
+
+TEST_F(SupervisorTest, MaxTasksRecyclesAfterN) {
+  Policy p;
+  p.max_tasks_per_worker = 2;
+  Supervisor s(config(p));
+  const JobResult a = run(s, "a.png"), b = run(s, "b.png"), c = run(s, "c.png");
+  EXPECT_EQ(a.pid, b.pid);
+  EXPECT_NE(b.pid, c.pid);
+  EXPECT_FALSE(alive(a.pid));
+}
+
+TEST_F(SupervisorTest, ProcessModeEndsTheWorkerAfterIdle) {
+  Policy p;
+  p.free_vram_on_idle = true;
+  p.release_mode = ReleaseMode::kProcess;
+  p.idle_timeout_s = 1;
+  Supervisor s(config(p));
+  const JobResult a = run(s, "a.png");
+  ASSERT_TRUE(a.ok) << a.error;
+  EXPECT_TRUE(alive(a.pid));
+  EXPECT_TRUE(eventually([&] { return !alive(a.pid); }, 5s));
+  EXPECT_EQ(s.workers()[0].pid, 0);
+  const auto log = log_->str();
+  EXPECT_NE(log.find("VRAM allocated before cleanup"), std::string::npos) << log;
+  EXPECT_NE(log.find("\"reason\":\"idle\""), std::string::npos) << log;
+  const JobResult b = run(s, "b.png");  // the next task starts a new one
+  ASSERT_TRUE(b.ok) << b.error;
+  EXPECT_NE(a.pid, b.pid);
+}
+
+TEST_F(SupervisorTest, InProcessModeReleasesSessionsAndKeepsTheProcess) {
+  Policy p;
+  p.free_vram_on_idle = true;
+  p.release_mode = ReleaseMode::kInProcess;
+  p.idle_timeout_s = 1;
+  Supervisor s(config(p));
+  const JobResult a = run(s, "a.png");
+  ASSERT_TRUE(a.ok) << a.error;
+  EXPECT_TRUE(eventually([&] { return s.workers()[0].state == WorkerState::kStandby; }, 5s));
+  EXPECT_TRUE(alive(a.pid));
+  const auto log = log_->str();
+  EXPECT_NE(log.find("released sessions"), std::string::npos) << log;
+  EXPECT_NE(log.find("VRAM freed"), std::string::npos) << log;
+  EXPECT_NE(log.find("rss_after_mib"), std::string::npos) << log;
+  const JobResult b = run(s, "b.png");
+  ASSERT_TRUE(b.ok) << b.error;
+  EXPECT_EQ(a.pid, b.pid);
+}
+
+TEST_F(SupervisorTest, StandbyHoldsNoSession) {
+  Policy p;
+  p.prewarm = Prewarm::kStandby;
+  p.free_vram_on_idle = true;
+  p.idle_timeout_s = 1;
+  Supervisor s(config(p));
+  ASSERT_TRUE(eventually([&] { return s.workers()[0].state == WorkerState::kStandby; }));
+  const pid_t standby = s.workers()[0].pid;
+  EXPECT_TRUE(alive(standby));
+  const JobResult a = run(s, "a.png");
+  ASSERT_TRUE(a.ok) << a.error;
+  EXPECT_EQ(a.pid, standby);  // the task used the standby process
+  EXPECT_EQ(a.result["report"].value("sessions_created", -1), 3);
+  // After idle: that process exits and a new standby one, with no session, takes its place.
+  ASSERT_TRUE(eventually([&] {
+    auto w = s.workers()[0];
+    return w.pid != 0 && w.pid != standby && w.state == WorkerState::kStandby;
+  }));
+  EXPECT_FALSE(alive(standby));
+}
+
+TEST_F(SupervisorTest, TimeoutKillsTheWorkerAndTheNextTaskWorks) {
+  Supervisor s(config());
+  const JobResult hung = run(s, "hang-worker.png", 1.5);
+  EXPECT_FALSE(hung.ok);
+  EXPECT_EQ(hung.error, "timed out after 1 s");
+  EXPECT_TRUE(eventually([&] { return !alive(hung.pid); }));
+  const JobResult next = run(s, "next.png");
+  ASSERT_TRUE(next.ok) << next.error;
+  EXPECT_NE(next.pid, hung.pid);
+}
+
+TEST_F(SupervisorTest, KillingABusyWorkerRetriesTheTaskOnAFreshOne) {
+  Supervisor s(config());
+  ASSERT_TRUE(run(s, "warm.png").ok);
+  const pid_t victim = s.workers()[0].pid;
+  auto f = submit(s, "slow-worker.png", 0, [&](const std::string&) {
+    std::thread([victim] {
+      std::this_thread::sleep_for(300ms);
+      ::kill(victim, SIGKILL);
+    }).detach();
+  });
+  ASSERT_EQ(f.wait_for(60s), std::future_status::ready);
+  const JobResult r = f.get();
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.attempts, 2);
+  EXPECT_NE(r.pid, victim);
+  EXPECT_NE(text_of(r).find("Supervised"), std::string::npos);
+}
+
+TEST_F(SupervisorTest, ADocumentThatAlwaysCrashesFailsAfterOneRetry) {
+  Supervisor s(config());
+  const JobResult r = run(s, "crash-worker.png");
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.attempts, 2);
+  EXPECT_NE(r.error.find("crashed twice"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("SIGABRT"), std::string::npos) << r.error;
+  EXPECT_TRUE(run(s, "fine.png").ok);  // the slot recovers
+}
+
+TEST_F(SupervisorTest, RssBudgetRecyclesTheWorker) {
+  double rss = 0;
+  {
+    Supervisor measure(config());
+    const JobResult first = run(measure, "a.png");
+    ASSERT_TRUE(first.ok);
+    rss = first.result["report"].value("rss_mib", 0.0);
+  }
+  ASSERT_GT(rss, 50);
+  Policy p;
+  p.max_worker_rss_mb = rss + 150;  // a normal task stays under, one that grows 400 MiB does not
+  Supervisor s(config(p));
+  const JobResult small = run(s, "b.png");
+  const JobResult grown = run(s, "grow-worker-400.png");
+  ASSERT_TRUE(grown.ok) << grown.error;
+  EXPECT_EQ(small.pid, grown.pid);
+  EXPECT_TRUE(eventually([&] { return !alive(grown.pid); }));
+  const JobResult after = run(s, "c.png");
+  EXPECT_NE(after.pid, grown.pid);
+  EXPECT_NE(log_->str().find("recycling: recycled"), std::string::npos) << log_->str();
+}
+
+TEST_F(SupervisorTest, FourTasksOnTwoWorkersAllFinish) {
+  Policy p;
+  p.workers_per_device = 2;
+  Supervisor s(config(p));
+  std::vector<std::future<JobResult>> futures;
+  for (int i = 0; i < 4; ++i)
+    futures.push_back(submit(s, "slow-worker-" + std::to_string(i) + ".png"));
+  std::set<pid_t> pids;
+  for (auto& f : futures) {
+    ASSERT_EQ(f.wait_for(60s), std::future_status::ready);
+    const JobResult r = f.get();
+    EXPECT_TRUE(r.ok) << r.error;
+    pids.insert(r.pid);
+  }
+  EXPECT_EQ(pids.size(), 2u);
+}
+
+TEST_F(SupervisorTest, CancelAQueuedTaskAndARunningOne) {
+  Supervisor s(config());
+  auto running = submit(s, "hang-worker.png");
+  auto queued = submit(s, "queued.png");
+  ASSERT_TRUE(eventually([&] { return !s.workers()[0].task_id.empty(); }));
+  EXPECT_EQ(s.queue_depth(), 1u);
+  EXPECT_TRUE(s.cancel(s.workers()[0].task_id, "cancelled by test"));
+  const JobResult r = running.get();
+  EXPECT_EQ(r.error, "cancelled by test");
+  EXPECT_TRUE(queued.get().ok);
+}
+
+TEST_F(SupervisorTest, ThisProcessNeverMapsOnnxRuntimeOrCuda) {
+  Supervisor s(config());
+  ASSERT_TRUE(run(s, "a.png").ok);
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    EXPECT_EQ(line.find("libonnxruntime"), std::string::npos) << line;
+    EXPECT_EQ(line.find("libcuda"), std::string::npos) << line;
+  }
+  // ... while the worker does map ONNX Runtime.
+  std::ifstream worker_maps("/proc/" + std::to_string(s.workers()[0].pid) + "/maps");
+  std::stringstream all;
+  all << worker_maps.rdbuf();
+  EXPECT_NE(all.str().find("libonnxruntime"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ocrserve::supervisor

@@ -1,0 +1,223 @@
+#include "worker/worker_loop.h"
+
+#include <malloc.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <thread>
+
+#include "common/process_stats.h"
+#include "conversion/converter.h"
+#include "gpu/nvml.h"
+#include "ipc/message_channel.h"
+
+namespace ocrserve::worker {
+
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+class Worker {
+ public:
+  explicit Worker(const WorkerConfig& config) : config_(config) {}
+
+  int run() {
+    auto models = ocr::ModelBundle::load(ocr::ModelPaths::in_dir(config_.models_dir));
+    if (!models) {
+      std::fprintf(stderr, "ocrserve-worker: %s\n", models.error().message.c_str());
+      return 3;
+    }
+    models_ = *models;
+    if (config_.start_ready) {
+      if (auto r = warm(); !r) {
+        std::fprintf(stderr, "ocrserve-worker: %s\n", r.error().message.c_str());
+        return 3;
+      }
+    }
+    if (!send({{"type", "hello"}, {"pid", ::getpid()}, {"state", state()}, {"report", report()}})) {
+      return 0;
+    }
+    for (;;) {
+      auto message = ipc::receive_message(config_.fd, -1);
+      if (!message) return 0;  // the supervisor is gone
+      if (!*message) continue;
+      const json& m = **message;
+      const std::string type = m.value("type", "");
+      if (type == "task") {
+        if (!send(handle_task(m))) return 0;
+      } else if (type == "warm") {
+        json reply{{"type", "state"}};
+        if (auto r = warm(); !r) reply["error"] = r.error().message;
+        reply["state"] = state();
+        reply["report"] = report();
+        if (!send(reply)) return 0;
+      } else if (type == "release") {
+        if (!send(release())) return 0;
+      } else if (type == "exit") {
+        return 0;
+      }
+    }
+  }
+
+ private:
+  bool send(const json& message) { return ipc::send_message(config_.fd, message).ok(); }
+
+  const char* state() const { return converter_ && engine_created_ ? "READY" : "STANDBY"; }
+
+  Result<void> warm() {
+    if (!converter_) {
+      converter_ = std::make_unique<conversion::Converter>(models_, config_.engine);
+    }
+    auto engine = converter_->engine();
+    if (!engine) return engine.error();
+    engine_created_ = true;
+    device_ = ocr::device_name((*engine)->device());
+    return {};
+  }
+
+  json gpu_figures() const {
+    json g = json::object();
+    if (auto own = gpu::process_memory_mib(config_.gpu_index, ::getpid())) g["vram_mib"] = *own;
+    if (auto dev = gpu::device_memory(config_.gpu_index)) {
+      g["device_used_mib"] = dev->used_mib;
+      g["device_total_mib"] = dev->total_mib;
+    }
+    return g;
+  }
+
+  json report() const {
+    json r{{"pid", ::getpid()},
+           {"state", state()},
+           {"tasks_done", tasks_done_},
+           {"sessions_created", ocr::onnx_sessions_created()}};
+    if (auto rss = rss_mib(::getpid())) r["rss_mib"] = *rss;
+    if (!device_.empty()) r["device"] = device_;
+    r.update(gpu_figures());
+    return r;
+  }
+
+  void test_hooks(const std::string& filename) {
+    if (!config_.test_hooks) return;
+    if (filename.find("crash-worker") != std::string::npos) std::abort();
+    if (filename.find("slow-worker") != std::string::npos) {
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+    }
+    if (filename.find("hang-worker") != std::string::npos) {
+      for (;;) std::this_thread::sleep_for(std::chrono::seconds(60));
+    }
+    if (auto at = filename.find("grow-worker-"); at != std::string::npos) {
+      // Keeps the memory until the process exits, as a leak would.
+      const size_t mib = std::stoul(filename.substr(at + 12));
+      auto* block = new char[mib * 1048576];
+      for (size_t i = 0; i < mib * 1048576; i += 4096) block[i] = 1;
+      leaked_.push_back(block);
+    }
+  }
+
+  json handle_task(const json& m) {
+    const auto start = std::chrono::steady_clock::now();
+    json reply{{"type", "result"}, {"id", m.value("id", "")}, {"ok", false}};
+    const std::string input = m.value("input", "");
+    const std::string filename = m.value("filename", fs::path(input).filename().string());
+    const std::string output_dir = m.value("output_dir", "");
+    auto request = conversion::request_from_json(m.value("request", json::object()));
+    std::ifstream in(input, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    test_hooks(filename);
+    Result<conversion::Output> output = make_error("not run");
+    if (!request) {
+      output = request.error();
+    } else if (!in) {
+      output = make_error("cannot read spool file " + input);
+    } else if (bytes.empty()) {
+      output = make_error("the file is empty");
+    } else if (auto warmed = warm(); !warmed) {
+      output = warmed.error();
+    } else {
+      output = converter_->run(bytes, filename, *request);
+    }
+    ++tasks_done_;
+    if (!output) {
+      reply["error"] = output.error().message;
+    } else {
+      json files = json::array();
+      std::error_code ec;
+      fs::create_directories(output_dir, ec);
+      const std::string stem = fs::path(filename).stem().string();
+      for (const auto& [format, content] : output->formats) {
+        const fs::path path =
+            fs::path(output_dir) / (stem + "." + (format == "text" ? "txt" : format));
+        std::ofstream out(path, std::ios::binary);
+        out << content;
+        if (!out) {
+          reply["error"] = "cannot write " + path.string();
+          reply["report"] = report();
+          return reply;
+        }
+        files.push_back({{"format", format}, {"path", path.string()}});
+      }
+      const auto& t = output->timings;
+      reply["ok"] = true;
+      reply["outputs"] = files;
+      reply["pages"] = output->pages;
+      reply["ocr_pages"] = output->ocr_pages;
+      reply["timings_ms"] = {{"decode", t.decode_ms}, {"det", t.det_ms},
+                             {"cls", t.cls_ms},       {"rec", t.rec_ms},
+                             {"layout", t.layout_ms}, {"export", t.export_ms}};
+    }
+    reply["worker_ms"] =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    reply["report"] = report();
+    return reply;
+  }
+
+  // In-process release: drop the sessions (and their arenas), give freed heap back to the OS.
+  json release() {
+    const json before = gpu_figures();
+    const auto rss_before = rss_mib(::getpid());
+    converter_.reset();
+    engine_created_ = false;
+    malloc_trim(0);
+    const json after = gpu_figures();
+    json reply{{"type", "released"}, {"state", state()}};
+    if (rss_before) reply["rss_before_mib"] = *rss_before;
+    if (auto rss = rss_mib(::getpid())) reply["rss_after_mib"] = *rss;
+    if (before.contains("vram_mib") && after.contains("vram_mib")) {
+      const double b = before["vram_mib"], a = after["vram_mib"];
+      reply["vram_before_mib"] = b;
+      reply["vram_after_mib"] = a;
+      reply["vram_freed_mib"] = b - a;
+    }
+    reply["report"] = report();
+    return reply;
+  }
+
+  WorkerConfig config_;
+  std::shared_ptr<const ocr::ModelBundle> models_;
+  std::unique_ptr<conversion::Converter> converter_;
+  bool engine_created_ = false;
+  std::string device_;
+  int tasks_done_ = 0;
+  std::vector<char*> leaked_;
+};
+
+}  // namespace
+
+int run_worker(const WorkerConfig& config) {
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    return Worker(config).run();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ocrserve-worker: internal error: %s\n", e.what());
+    return 70;
+  }
+}
+
+}  // namespace ocrserve::worker

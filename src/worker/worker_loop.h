@@ -1,0 +1,29 @@
+// The worker process's message loop: loads the models once, converts the tasks the supervisor
+// sends (documents and results as spool files), reports its state, RSS and GPU memory after
+// every task, and releases its sessions when asked. Exceptions stop here.
+//
+// Messages in:  {"type":"task","id","input","filename","output_dir","request":{...}}
+//               {"type":"warm"} (create sessions now), {"type":"release"}, {"type":"exit"}
+// Messages out: {"type":"hello","pid","state"}, {"type":"result","id","ok",...,"report"},
+//               {"type":"state",...}, {"type":"released","vram_before_mib",...}
+#pragma once
+
+#include <string>
+
+#include "ocr/options.h"
+
+namespace ocrserve::worker {
+
+struct WorkerConfig {
+  int fd = 3;  // the socketpair end
+  std::string models_dir;
+  ocr::EngineOptions engine;  // device, threads
+  int gpu_index = 0;          // NVML index of this worker's GPU (for telemetry)
+  bool start_ready = false;   // create sessions at start (prewarm ready) instead of standby
+  bool test_hooks = false;    // file names can trigger crashes/hangs (OCRSERVE_TEST_HOOKS=1)
+};
+
+// Returns the process exit status.
+int run_worker(const WorkerConfig& config);
+
+}  // namespace ocrserve::worker
