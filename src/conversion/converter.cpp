@@ -3,20 +3,42 @@
 #include <algorithm>
 #include <chrono>
 
+#include "document/encoding.h"
+#include "document/layout.h"
+#include "document/pdf_document.h"
+
 namespace ocrserve::conversion {
 
 namespace {
-double ms_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
+
+struct PageRange {
+  int first = 0;  // 0-based, inclusive
+  int last = 0;
+};
+
+Result<PageRange> resolve_range(const ConversionRequest& r, int pages) {
+  if (r.page_from > pages) {
+    return make_error("page_range: the document has " + std::to_string(pages) + " page(s); page " +
+                      std::to_string(r.page_from) + " does not exist");
+  }
+  const int last = r.page_to == 0 ? pages : std::min(r.page_to, pages);
+  return PageRange{r.page_from - 1, last - 1};
+}
+
 }  // namespace
 
 Result<Format> parse_format(const std::string& name) {
   if (name == "md" || name == "markdown") return Format::kMarkdown;
   if (name == "text" || name == "txt") return Format::kText;
   if (name == "json") return Format::kJson;
-  return make_error("unknown output format '" + name + "' (expected md, text or json)");
+  if (name == "html") return Format::kHtml;
+  return make_error("unknown output format '" + name + "' (expected md, json, html or text)");
 }
 
 const char* format_extension(Format format) {
@@ -27,6 +49,8 @@ const char* format_extension(Format format) {
       return "txt";
     case Format::kJson:
       return "json";
+    case Format::kHtml:
+      return "html";
   }
   return "out";
 }
@@ -48,6 +72,7 @@ Converter::Converter(std::shared_ptr<const ocr::ModelBundle> models, ocr::Engine
 Result<const ocr::OcrEngine*> Converter::engine() {
   if (!engine_) {
     auto created = ocr::OcrEngine::create(models_, options_);
+    engine_failed_ = !created;
     if (!created) return created.error();
     engine_ = std::move(created).value();
   }
@@ -57,61 +82,183 @@ Result<const ocr::OcrEngine*> Converter::engine() {
 Result<Output> Converter::run(std::string_view bytes, const std::string& filename,
                               const ConversionRequest& request) {
   if (auto ok = validate(request); !ok) return ok.error();
+  std::vector<Format> formats;
+  for (const auto& name : request.to_formats) {
+    auto format = parse_format(name);
+    if (!format) return format.error();
+    formats.push_back(*format);
+  }
   auto doc = convert(bytes, filename, request);
   if (!doc) return doc.error();
   Output out;
   out.filename = filename;
   out.pages = static_cast<int>(doc->pages.size());
-  out.ocr_pages = out.pages;
-  for (const auto& name : request.to_formats) {
-    auto format = parse_format(name);
-    if (!format) return format.error();
-    out.formats.emplace_back(name, render(*doc, *format));
+  out.ocr_pages = doc->ocr_pages;
+  for (size_t i = 0; i < formats.size(); ++i) {
+    out.formats.emplace_back(request.to_formats[i], render(*doc, formats[i]));
+    if (formats[i] == Format::kJson) out.document_json = out.formats.back().second;
   }
+  if (out.document_json.empty()) out.document_json = render(*doc, Format::kJson);
   out.timings = doc->timings;
   return out;
 }
 
 Result<Document> Converter::convert(std::string_view bytes, const std::string& filename,
                                     const ConversionRequest& request) {
-  document::PixelBudget budget = budget_;
-  budget.max_pixels_per_page = std::min<std::int64_t>(budget.max_pixels_per_page,
-                                                      request.max_pixels_per_page);
+  if (auto ok = validate(request); !ok) return ok.error();
   Document doc;
-  doc.filename = filename;
-  auto start = std::chrono::steady_clock::now();
-  auto info = document::probe_image(bytes);
-  if (!info) return info.error();
-  doc.timings.decode_ms += ms_since(start);
-  for (int page = 0; page < info->pages; ++page) {
-    start = std::chrono::steady_clock::now();
-    auto image = document::decode_image(bytes, page, budget);
-    if (!image) return image.error();
-    doc.timings.decode_ms += ms_since(start);
-    auto ocr_engine = engine();
-    if (!ocr_engine) return ocr_engine.error();
-    auto ocr = (*ocr_engine)->recognize(*image);
-    if (!ocr) return ocr.error();
-    doc.timings.det_ms += ocr->timings.det_ms;
-    doc.timings.cls_ms += ocr->timings.cls_ms;
-    doc.timings.rec_ms += ocr->timings.rec_ms;
-    doc.pages.push_back({page + 1, image->width, image->height, std::move(ocr->lines)});
-  }
+  doc.source.filename = filename;
+  doc.export_options.page_break_placeholder = request.md_page_break_placeholder;
+  doc.export_options.embed_page_images = request.image_export_mode == "embedded";
+  const bool pdf = document::looks_like_pdf(bytes);
+  auto done = pdf ? convert_pdf(bytes, request, doc) : convert_image(bytes, request, doc);
+  if (!done) return done.error();
+  doc.source.binary_hash = document::docling_binary_hash(bytes);
+  const auto start = Clock::now();
+  document::layout_document(doc.pages);
+  doc.timings.layout_ms += ms_since(start);
   return doc;
 }
 
+Result<void> Converter::convert_pdf(std::string_view bytes, const ConversionRequest& request,
+                                    Document& doc) {
+  doc.source.mimetype = document::mimetype_of("pdf");
+  auto start = Clock::now();
+  auto pdf = document::PdfDocument::open(bytes, request.max_pages);
+  if (!pdf) return pdf.error();
+  auto range = resolve_range(request, pdf->page_count());
+  if (!range) return range.error();
+  const std::int64_t max_pixels =
+      std::min<std::int64_t>(budget_.max_pixels_per_page, request.max_pixels_per_page);
+  // Every page's size against the pixel budget first: a bomb fails before any work is done.
+  for (int i = range->first; i <= range->last; ++i) {
+    auto size = pdf->page_size(i);
+    if (!size) return size.error();
+    const double px = (size->width * request.dpi / 72.0) * (size->height * request.dpi / 72.0);
+    if (px > static_cast<double>(max_pixels)) {
+      return make_error("page " + std::to_string(i + 1) + " is " +
+                        std::to_string(static_cast<long long>(size->width)) + "x" +
+                        std::to_string(static_cast<long long>(size->height)) + " points, " +
+                        std::to_string(static_cast<long long>(px)) + " pixels at " +
+                        std::to_string(static_cast<int>(request.dpi)) + " dpi: over the limit of " +
+                        std::to_string(max_pixels) + " pixels per page");
+    }
+  }
+  doc.timings.decode_ms += ms_since(start);
+  for (int i = range->first; i <= range->last; ++i) {
+    start = Clock::now();
+    auto size = pdf->page_size(i);
+    if (!size) return size.error();
+    document::Page page;
+    page.page_no = i + 1;
+    page.width = size->width;
+    page.height = size->height;
+    if (!request.force_ocr) {
+      auto lines = pdf->text_lines(i);
+      if (!lines) return lines.error();
+      if (document::usable_text_layer(*lines)) page.lines = std::move(lines).value();
+    }
+    const bool needs_ocr = page.lines.empty() && (request.do_ocr || request.force_ocr);
+    Image image;
+    if (needs_ocr || doc.export_options.embed_page_images) {
+      auto rendered = pdf->render(i, request.dpi, max_pixels);
+      if (!rendered) return rendered.error();
+      image = std::move(rendered).value();
+    }
+    doc.timings.decode_ms += ms_since(start);
+    if (needs_ocr) {
+      if (auto ok = ocr_page(image, 72.0 / request.dpi, page, doc.timings); !ok) return ok;
+      ++doc.ocr_pages;
+    }
+    if (doc.export_options.embed_page_images) page.image = std::move(image);
+    doc.pages.push_back(std::move(page));
+  }
+  return {};
+}
+
+Result<void> Converter::convert_image(std::string_view bytes, const ConversionRequest& request,
+                                      Document& doc) {
+  document::PixelBudget budget = budget_;
+  budget.max_pixels_per_page =
+      std::min<std::int64_t>(budget.max_pixels_per_page, request.max_pixels_per_page);
+  auto start = Clock::now();
+  auto info = document::probe_image(bytes);
+  if (!info) return info.error();
+  doc.source.mimetype = document::mimetype_of(info->format);
+  if (info->pages > request.max_pages) {
+    return make_error("the image has " + std::to_string(info->pages) +
+                      " pages, over the limit of " + std::to_string(request.max_pages));
+  }
+  auto range = resolve_range(request, info->pages);
+  if (!range) return range.error();
+  doc.timings.decode_ms += ms_since(start);
+  for (int i = range->first; i <= range->last; ++i) {
+    start = Clock::now();
+    auto image = document::decode_image(bytes, i, budget);
+    if (!image) {
+      if (info->pages == 1) return image.error();
+      return make_error("page " + std::to_string(i + 1) + ": " + image.error().message);
+    }
+    doc.timings.decode_ms += ms_since(start);
+    document::Page page;
+    page.page_no = i + 1;
+    page.width = image->width;
+    page.height = image->height;
+    if (request.do_ocr || request.force_ocr) {
+      if (auto ok = ocr_page(*image, 1.0, page, doc.timings); !ok) return ok;
+      ++doc.ocr_pages;
+    }
+    if (doc.export_options.embed_page_images) page.image = std::move(image).value();
+    doc.pages.push_back(std::move(page));
+  }
+  return {};
+}
+
+Result<void> Converter::ocr_page(const Image& image, double scale, document::Page& page,
+                                 Timings& timings) {
+  auto ocr_engine = engine();
+  if (!ocr_engine) return ocr_engine.error();
+  auto ocr = (*ocr_engine)->recognize(image);
+  if (!ocr) return ocr.error();
+  timings.det_ms += ocr->timings.det_ms;
+  timings.cls_ms += ocr->timings.cls_ms;
+  timings.rec_ms += ocr->timings.rec_ms;
+  page.ocr = true;
+  for (auto& line : ocr->lines) {
+    document::TextLine out;
+    out.text = std::move(line.text);
+    out.confidence = line.confidence;
+    float l = line.quad[0].x, r = l, t = line.quad[0].y, b = t;
+    for (const auto& p : line.quad) {
+      l = std::min(l, p.x);
+      r = std::max(r, p.x);
+      t = std::min(t, p.y);
+      b = std::max(b, p.y);
+    }
+    const auto clamp = [](double v, double hi) { return std::clamp(v, 0.0, hi); };
+    out.box = {clamp(l * scale, page.width), clamp(t * scale, page.height),
+               clamp(r * scale, page.width), clamp(b * scale, page.height)};
+    if (out.box.empty() || out.text.empty()) continue;
+    page.lines.push_back(std::move(out));
+  }
+  return {};
+}
+
 std::string Converter::render(Document& doc, Format format) const {
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   std::string out;
   switch (format) {
     case Format::kMarkdown:
-      out = document::to_markdown(doc.pages);
+      out = document::to_markdown(doc.pages, doc.export_options);
       break;
     case Format::kText:
       out = document::to_text(doc.pages);
       break;
     case Format::kJson:
-      out = document::to_json(doc.filename, doc.pages);
+      out = document::to_docling_json(doc.source, doc.pages);
+      break;
+    case Format::kHtml:
+      out = document::to_html(doc.source, doc.pages, doc.export_options);
       break;
   }
   doc.timings.export_ms += ms_since(start);

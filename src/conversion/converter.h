@@ -1,5 +1,6 @@
-// Converter: one document's bytes -> pages of OCR'd text -> export formats. The OCR engine is
-// created on first use (a document that needs no OCR never creates an ONNX Runtime session).
+// Converter: one document's bytes -> pages (PDF text layer or OCR) -> layout -> export formats.
+// The OCR engine is created on first use: a PDF whose pages all have a text layer never creates
+// an ONNX Runtime session.
 // Not thread-safe: one Converter per thread (the engine inside parallelises a page itself).
 #pragma once
 
@@ -10,19 +11,20 @@
 
 #include "common/result.h"
 #include "conversion/request.h"
+#include "document/export.h"
 #include "document/image_decoder.h"
-#include "document/ocr_export.h"
+#include "document/page.h"
 #include "ocr/ocr_engine.h"
 
 namespace ocrserve::conversion {
 
-enum class Format { kMarkdown, kText, kJson };
+enum class Format { kMarkdown, kText, kJson, kHtml };
 
 Result<Format> parse_format(const std::string& name);
 const char* format_extension(Format format);
 
 struct Timings {
-  double decode_ms = 0;
+  double decode_ms = 0;  // reading the file: image decoding, PDF parsing, text layer, rendering
   double det_ms = 0;
   double cls_ms = 0;
   double rec_ms = 0;
@@ -33,15 +35,18 @@ struct Timings {
 };
 
 struct Document {
-  std::string filename;
-  std::vector<document::OcrPage> pages;
+  document::DocumentSource source;
+  std::vector<document::Page> pages;  // laid out: blocks in reading order
+  document::ExportOptions export_options;
   Timings timings;
+  int ocr_pages = 0;
 };
 
 // Everything a conversion produced: the rendered formats and where the time went.
 struct Output {
   std::string filename;
   std::vector<std::pair<std::string, std::string>> formats;  // format name ("md") -> content
+  std::string document_json;  // the DoclingDocument JSON, whether or not "json" was asked for
   Timings timings;
   int pages = 0;
   int ocr_pages = 0;  // pages that went through OCR (the rest used a PDF text layer)
@@ -52,6 +57,8 @@ class Converter {
   Converter(std::shared_ptr<const ocr::ModelBundle> models, ocr::EngineOptions options,
             document::PixelBudget budget = {});
 
+  // Errors name the document's problem: unreadable, encrypted, too many pages, a page over the
+  // pixel budget, a page range outside the document, an OCR failure.
   Result<Document> convert(std::string_view bytes, const std::string& filename,
                            const ConversionRequest& request = {});
   // convert + render of every requested format.
@@ -62,12 +69,23 @@ class Converter {
 
   // The engine, creating it if needed (its creation is not counted in any document's timings).
   Result<const ocr::OcrEngine*> engine();
+  // Whether the engine exists yet.
+  bool engine_created() const { return engine_ != nullptr; }
+  // Whether creating the engine was tried and failed (every later OCR page fails the same way).
+  bool engine_failed() const { return engine_failed_; }
 
  private:
+  Result<void> convert_pdf(std::string_view bytes, const ConversionRequest& request, Document& doc);
+  Result<void> convert_image(std::string_view bytes, const ConversionRequest& request,
+                             Document& doc);
+  // OCR of one page image; lines scaled by `scale` into page units.
+  Result<void> ocr_page(const Image& image, double scale, document::Page& page, Timings& timings);
+
   std::shared_ptr<const ocr::ModelBundle> models_;
   ocr::EngineOptions options_;
   document::PixelBudget budget_;
   std::unique_ptr<ocr::OcrEngine> engine_;
+  bool engine_failed_ = false;
 };
 
 }  // namespace ocrserve::conversion

@@ -13,13 +13,13 @@ namespace ocrserve::conversion {
 struct ConversionRequest {
   std::vector<std::string> to_formats{"md"};  // md, text, json, html
   bool do_ocr = true;
-  bool force_ocr = false;         // OCR every PDF page, ignoring its text layer
-  int page_from = 1;              // 1-based, inclusive
-  int page_to = 0;                // 0 = last page
-  double dpi = 144;               // PDF render resolution for OCR (docling images_scale 2.0)
+  bool force_ocr = false;  // OCR every PDF page, ignoring its text layer
+  int page_from = 1;       // 1-based, inclusive
+  int page_to = 0;         // 0 = last page
+  double dpi = 144;        // PDF render resolution for OCR (docling images_scale 2.0)
   std::string image_export_mode = "placeholder";  // placeholder | embedded
   std::string md_page_break_placeholder;          // empty = none
-  int max_pages = 10000;          // refuse documents with more pages
+  int max_pages = 10000;                          // refuse documents with more pages
   long long max_pixels_per_page = 100'000'000;
 };
 
