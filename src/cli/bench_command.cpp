@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "cli/conversion_flags.h"
 #include "cli/engine_flags.h"
 #include "cli/file_reader.h"
 #include "conversion/converter.h"
@@ -23,6 +24,7 @@ struct BenchFlags {
   int repeat = 1;
   int jobs = 1;
   bool json = false;
+  ConversionFlags conversion;
   EngineFlags engine;
 };
 
@@ -37,6 +39,11 @@ int run_bench(BenchFlags& f) {
     std::cerr << "ocrserve: " << ok.error().message << "\n";
     return 2;
   }
+  if (auto ok = finish_conversion_flags(f.conversion); !ok) {
+    std::cerr << "ocrserve: " << ok.error().message << "\n";
+    return 2;
+  }
+  const conversion::ConversionRequest& request = f.conversion.request;
   std::vector<std::pair<std::string, std::string>> inputs;
   for (const auto& path : f.files) {
     auto bytes = read_input_file(path);
@@ -65,7 +72,7 @@ int run_bench(BenchFlags& f) {
   }
   // Warm-up: one page per converter, not counted.
   for (auto& c : converters) {
-    auto warm = c->convert(inputs.front().second, inputs.front().first);
+    auto warm = c->convert(inputs.front().second, inputs.front().first, request);
     if (!warm) {
       std::cerr << "ocrserve: " << inputs.front().first << ": " << warm.error().message << "\n";
       return 1;
@@ -77,12 +84,13 @@ int run_bench(BenchFlags& f) {
   std::mutex mutex;
   conversion::Timings sum;
   size_t pages = 0;
+  size_t ocr_pages = 0;
   std::string error;
   const auto start = std::chrono::steady_clock::now();
   auto work = [&](conversion::Converter& converter) {
     for (size_t i = next++; i < total; i = next++) {
       const auto& [name, bytes] = inputs[i % inputs.size()];
-      auto doc = converter.convert(bytes, name);
+      auto doc = converter.convert(bytes, name, request);
       if (doc) {
         converter.render(*doc, conversion::Format::kMarkdown);
         converter.render(*doc, conversion::Format::kJson);
@@ -94,6 +102,7 @@ int run_bench(BenchFlags& f) {
       }
       sum += doc->timings;
       pages += doc->pages.size();
+      ocr_pages += static_cast<size_t>(doc->ocr_pages);
     }
   };
   {
@@ -116,6 +125,7 @@ int run_bench(BenchFlags& f) {
     out["threads"] = f.engine.options.threads;
     out["jobs"] = f.jobs;
     out["pages"] = pages;
+    out["ocr_pages"] = ocr_pages;
     out["wall_s"] = wall_s;
     out["pages_per_s"] = static_cast<double>(pages) / wall_s;
     out["s_per_page"] = wall_s / static_cast<double>(pages) * f.jobs;
@@ -124,8 +134,11 @@ int run_bench(BenchFlags& f) {
     std::cout << out.dump() << "\n";
     return 0;
   }
-  std::printf("ocrserve bench: %zu pages (%zu files x %d), device %s, threads %d, jobs %d\n", pages,
-              inputs.size(), f.repeat, device.c_str(), f.engine.options.threads, f.jobs);
+  std::printf(
+      "ocrserve bench: %zu pages (%zu OCR'd, %zu from a text layer; %zu files x %d), device %s, "
+      "threads %d, jobs %d\n",
+      pages, ocr_pages, pages - ocr_pages, inputs.size(), f.repeat, device.c_str(),
+      f.engine.options.threads, f.jobs);
   std::printf("%-8s %12s %8s\n", "stage", "ms/page", "share");
   for (const auto& [stage, ms] : stages) {
     std::printf("%-8s %12.1f %7.1f%%\n", stage, ms * per_page,
@@ -151,6 +164,7 @@ std::function<int()> add_bench_command(CLI::App& app) {
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   cmd->add_flag("--json", flags->json, "print one JSON object instead of a table");
+  add_conversion_flags(*cmd, flags->conversion);
   add_engine_flags(*cmd, flags->engine);
   return [flags] { return run_bench(*flags); };
 }

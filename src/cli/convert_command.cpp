@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/conversion_flags.h"
 #include "cli/engine_flags.h"
 #include "cli/file_reader.h"
 #include "cli/progress.h"
@@ -15,8 +16,8 @@ namespace {
 
 struct ConvertFlags {
   std::vector<std::string> files;
-  std::vector<std::string> formats{"md"};
   std::string output_dir;
+  ConversionFlags conversion;
   EngineFlags engine;
 };
 
@@ -25,8 +26,13 @@ int run_convert(ConvertFlags& f) {
     std::cerr << "ocrserve: " << ok.error().message << "\n";
     return 2;
   }
+  if (auto ok = finish_conversion_flags(f.conversion); !ok) {
+    std::cerr << "ocrserve: " << ok.error().message << "\n";
+    return 2;
+  }
+  const conversion::ConversionRequest& request = f.conversion.request;
   std::vector<conversion::Format> formats;
-  for (const auto& name : f.formats) {
+  for (const auto& name : request.to_formats) {
     auto format = conversion::parse_format(name);
     if (!format) {
       std::cerr << "ocrserve: " << format.error().message << "\n";
@@ -63,15 +69,15 @@ int run_convert(ConvertFlags& f) {
       ++failures;
       continue;
     }
-    auto doc = converter.convert(*bytes, std::filesystem::path(path).filename().string());
+    auto doc = converter.convert(*bytes, std::filesystem::path(path).filename().string(), request);
     if (!doc) {
       std::cerr << "ocrserve: " << path << ": " << doc.error().message << "\n";
       ++failures;
       // An engine that cannot start fails every file the same way.
-      if (!converter.engine()) break;
+      if (converter.engine_failed()) break;
       continue;
     }
-    if (!announced) {
+    if (!announced && converter.engine_created()) {
       auto engine = converter.engine();
       std::cerr << "ocrserve: OCR on " << ocr::device_name((*engine)->device());
       if (!(*engine)->fallback_reason().empty())
@@ -103,14 +109,19 @@ int run_convert(ConvertFlags& f) {
 
 std::function<int()> add_convert_command(CLI::App& app) {
   auto flags = std::make_shared<ConvertFlags>();
-  auto* cmd = app.add_subcommand("convert", "Convert images to Markdown, text or JSON");
-  cmd->add_option("files", flags->files, "input files (PNG, JPEG, TIFF, WebP, BMP, GIF, PNM)")
+  auto* cmd =
+      app.add_subcommand("convert", "Convert PDFs and images to Markdown, JSON, HTML, text");
+  cmd->add_option("files", flags->files, "input files (PDF, PNG, JPEG, TIFF, WebP, BMP, GIF, PNM)")
       ->required();
-  cmd->add_option("--to", flags->formats, "output formats: md, text, json")
-      ->delimiter(',')
-      ->capture_default_str();
   cmd->add_option("-o,--output", flags->output_dir,
                   "folder for <name>.<format> files (default: stdout for one file and format)");
+  add_conversion_flags(*cmd, flags->conversion);
+  cmd->add_option("--page-break", flags->conversion.request.md_page_break_placeholder,
+                  "Markdown put between pages (e.g. '<!-- page break -->')");
+  cmd->add_option("--max-pages", flags->conversion.request.max_pages,
+                  "refuse documents with more pages")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   add_engine_flags(*cmd, flags->engine);
   return [flags] { return run_convert(*flags); };
 }
