@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
   serve->add_option("--fd", config.fd, "socket descriptor")->capture_default_str();
   serve->add_option("--gpu-index", config.gpu_index, "NVML index of this worker's GPU");
   serve->add_flag("--ready", config.start_ready, "create the sessions at start");
+  serve->add_flag("--fresh-sessions-per-task", config.fresh_sessions_per_task,
+                  "recreate the sessions for every task without releasing anything (the leaking "
+                  "pattern in-process cleanup answers; for measurements)");
   ocrserve::cli::add_engine_flags(*serve, engine);
 
   try {

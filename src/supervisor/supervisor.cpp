@@ -342,7 +342,6 @@ struct Supervisor::Impl {
         apply_report(slot, report);
         result.ok = result.result.value("ok", false);
         result.error = result.result.value("error", "");
-        after_task(slot, report);
         return result;
       }
       const pid_t pid = proc.pid();
@@ -422,7 +421,11 @@ struct Supervisor::Impl {
         std::lock_guard lock(mutex);
         if (slot.cancel_job == job->id) slot.cancel_job.clear();
       }
+      // The caller hears first; recycling (which waits for the exit) comes after.
       if (job->on_done) job->on_done(result);
+      if (slot.process && result.result.contains("report")) {
+        after_task(slot, result.result["report"]);
+      }
     }
     stop_process(slot, "shutdown");
   }

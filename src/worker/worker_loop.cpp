@@ -121,6 +121,13 @@ class Worker {
     }
   }
 
+  // The leaking pattern: new sessions for every task in the same process, nothing released.
+  void recreate_if_asked() {
+    if (!config_.fresh_sessions_per_task) return;
+    converter_.reset();
+    engine_created_ = false;
+  }
+
   json handle_task(const json& m) {
     const auto start = std::chrono::steady_clock::now();
     json reply{{"type", "result"}, {"id", m.value("id", "")}, {"ok", false}};
@@ -138,7 +145,7 @@ class Worker {
       output = make_error("cannot read spool file " + input);
     } else if (bytes.empty()) {
       output = make_error("the file is empty");
-    } else if (auto warmed = warm(); !warmed) {
+    } else if (auto warmed = (recreate_if_asked(), warm()); !warmed) {
       output = warmed.error();
     } else {
       output = converter_->run(bytes, filename, *request);

@@ -20,6 +20,7 @@ struct WorkerConfig {
   ocr::EngineOptions engine;  // device, threads
   int gpu_index = 0;          // NVML index of this worker's GPU (for telemetry)
   bool start_ready = false;   // create sessions at start (prewarm ready) instead of standby
+  bool fresh_sessions_per_task = false;  // the leaking pattern, for comparison only
   bool test_hooks = false;    // file names can trigger crashes/hangs (OCRSERVE_TEST_HOOKS=1)
 };
 
