@@ -40,6 +40,12 @@ const char* ascii_punctuation(std::string_view s) {
   return nullptr;
 }
 
+// No word space goes before closing punctuation or after an opening bracket.
+bool closes(std::string_view ch) {
+  return ch.size() == 1 && std::string_view(".,;:!?)]}%'\"").find(ch[0]) != std::string_view::npos;
+}
+bool opens(char c) { return c == '(' || c == '[' || c == '{'; }
+
 }  // namespace
 
 DecodedText CtcDecoder::decode(const float* probs, int steps, int classes,
@@ -65,7 +71,7 @@ DecodedText CtcDecoder::decode(const float* probs, int steps, int classes,
       }
       const bool ascii = is_ascii(ch);
       if (recover_spaces && have_last && last_ascii && ascii && !last_space && best != space &&
-          space_since_last > space_threshold) {
+          space_since_last > space_threshold && !closes(ch) && !opens(last_char)) {
         out.text += ' ';
         ++out.spaces_inserted;
       }
@@ -75,6 +81,7 @@ DecodedText CtcDecoder::decode(const float* probs, int steps, int classes,
       have_last = true;
       last_ascii = ascii;
       last_space = best == space;
+      last_char = ch.empty() ? '\0' : ch.back();
       space_since_last = 0;
     }
     previous = best;

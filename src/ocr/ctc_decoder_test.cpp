@@ -59,6 +59,12 @@ TEST(CtcDecoder, RecoversASpaceFromTheSpaceProbabilityBetweenWords) {
   EXPECT_EQ(decode(f, 0.0f).text, "abc");  // recovery off
 }
 
+TEST(CtcDecoder, NoRecoveredSpaceBeforePunctuation) {
+  // Classes: 4 is a full-width comma (',' after Latin): no space before it even when the space
+  // class rose in the gap.
+  EXPECT_EQ(decode({{1}, {0, 0.9f, 0.05f}, {4}}).text, "a,");
+}
+
 TEST(CtcDecoder, KeepsAnExplicitSpaceSingle) {
   const auto d = decode({{1}, {6, 0.9f}, {0, 0.9f, 0.05f}, {2}});
   EXPECT_EQ(d.text, "a b");
