@@ -59,6 +59,7 @@ DecodedText CtcDecoder::decode(const float* probs, int steps, int classes,
   bool have_last = false;      // a character was written
   bool last_ascii = false;     // ... and it was ASCII
   bool last_space = false;     // ... and it was a space
+  char last_char = 0;          // ... its last byte
   float space_since_last = 0;  // highest space probability since that character
   for (int t = 0; t < steps; ++t) {
     const float* row = probs + static_cast<ptrdiff_t>(t) * classes;
