@@ -163,21 +163,31 @@ void layout_page(Page& page) {
   for (const auto& l : lines) heights.push_back(l.box.height());
   const double unit = std::max(1e-3, median(heights));
 
-  // Page header and footer.
+  // Page header and footer: lines in the top or bottom 12% of the page.
   std::vector<size_t> order(lines.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(),
             [&](size_t a, size_t b) { return lines[a].box.t < lines[b].box.t; });
   std::vector<bool> furniture(lines.size(), false);
-  auto small = [&](size_t i) { return lines[i].box.height() <= 1.15 * unit; };
-  // From the top: a short run of small lines inside the top band, then a wide gap.
+  // Small print set apart by 1.5 line heights, or body-size print set apart by 2.5.
+  std::vector<double> all_sizes;
+  for (const auto& l : lines) all_sizes.push_back(type_size(page, l));
+  const double size_unit = std::max(1e-3, median(all_sizes));
+  auto furniture_gap = [&](size_t i) {
+    const double s = type_size(page, lines[i]);
+    if (lines[i].box.height() > 1.15 * unit || s > 1.15 * size_unit) return -1.0;
+    return s <= 0.9 * size_unit ? 1.5 * unit : 2.5 * unit;
+  };
+  // From the top: at most two lines inside the top band, then a wide gap.
   {
-    double reach = -1;
-    for (size_t k = 0; k < order.size() && k < 3; ++k) {
+    double reach = -1, needed = 0;
+    for (size_t k = 0; k < order.size() && k < 2; ++k) {
       const size_t i = order[k];
-      if (!small(i) || lines[i].box.b > 0.12 * page.height) break;
+      const double gap = furniture_gap(i);
+      if (gap < 0 || lines[i].box.b > 0.12 * page.height) break;
       reach = std::max(reach, lines[i].box.b);
-      if (k + 1 < order.size() && lines[order[k + 1]].box.t - reach >= 1.5 * unit) {
+      needed = std::max(needed, gap);
+      if (k + 1 < order.size() && lines[order[k + 1]].box.t - reach >= needed) {
         for (size_t j = 0; j <= k; ++j) furniture[order[j]] = true;
         break;
       }
@@ -186,12 +196,14 @@ void layout_page(Page& page) {
   {
     std::sort(order.begin(), order.end(),
               [&](size_t a, size_t b) { return lines[a].box.b > lines[b].box.b; });
-    double reach = page.height * 2;
-    for (size_t k = 0; k < order.size() && k < 3; ++k) {
+    double reach = page.height * 2, needed = 0;
+    for (size_t k = 0; k < order.size() && k < 2; ++k) {
       const size_t i = order[k];
-      if (!small(i) || lines[i].box.t < 0.88 * page.height || furniture[i]) break;
+      const double gap = furniture_gap(i);
+      if (gap < 0 || lines[i].box.t < 0.88 * page.height || furniture[i]) break;
       reach = std::min(reach, lines[i].box.t);
-      if (k + 1 < order.size() && reach - lines[order[k + 1]].box.b >= 1.5 * unit) {
+      needed = std::max(needed, gap);
+      if (k + 1 < order.size() && reach - lines[order[k + 1]].box.b >= needed) {
         for (size_t j = 0; j <= k; ++j) furniture[order[j]] = true;
         break;
       }
