@@ -6,8 +6,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "testkit/bad_pdfs.h"
 #include "testkit/image_io.h"
 #include "testkit/page_renderer.h"
+#include "testkit/pdf_renderer.h"
 
 namespace fs = std::filesystem;
 
@@ -83,8 +85,8 @@ TEST_F(ConvertCli, BadFilesGetOneClearLineAndTheOthersAreStillConverted) {
   const auto text = file("notes.png", "these are notes, not an image\n");
   const auto missing = (dir_ / "missing.png").string();
   const auto out = dir_ / "out";
-  const CommandResult r = run("convert " + missing + " " + empty + " " + truncated + " " + text + " " + good +
-                    " --to md,json -o " + out.string() + " --device cpu");
+  const CommandResult r = run("convert " + missing + " " + empty + " " + truncated + " " + text +
+                              " " + good + " --to md,json -o " + out.string() + " --device cpu");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find(missing + ": no such file"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(empty + ": the file is empty"), std::string::npos) << r.err;
@@ -93,6 +95,48 @@ TEST_F(ConvertCli, BadFilesGetOneClearLineAndTheOthersAreStillConverted) {
   EXPECT_NE(slurp(out / "good.md").find("Morning delivery arrived early"), std::string::npos);
   EXPECT_NE(slurp(out / "good.json").find("\"confidence\""), std::string::npos);
   EXPECT_FALSE(fs::exists(out / "empty.md"));
+}
+
+TEST_F(ConvertCli, PdfTextLayerToEveryFormatWithoutOcr) {
+  ocrserve::testkit::PdfPageSpec spec;
+  spec.columns = 2;
+  spec.title = "Harbour Survey";
+  spec.paragraphs =
+      ocrserve::testkit::split_paragraphs(ocrserve::testkit::sample_words(5, 300), 40);
+  std::vector<ocrserve::testkit::PdfPageTruth> truth;
+  const auto pdf = file("survey.pdf", ocrserve::testkit::render_pdf({spec, spec}, &truth));
+  const auto out = dir_ / "out";
+  const CommandResult r =
+      run("convert --in-process " + pdf + " --to md,json,html,text --pages 2 -o " + out.string() +
+          " --device cpu");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err.find("OCR on"), std::string::npos) << "no page needed OCR: " << r.err;
+  EXPECT_EQ(slurp(out / "survey.md").rfind("# Harbour Survey\n\n" + truth[1].blocks[0] + "\n", 0),
+            0u);
+  EXPECT_EQ(slurp(out / "survey.html").rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(slurp(out / "survey.json").find("\"schema_name\": \"DoclingDocument\""),
+            std::string::npos);
+  EXPECT_NE(slurp(out / "survey.json").find("\"page_no\": 2"), std::string::npos);
+  EXPECT_NE(slurp(out / "survey.txt").find(truth[1].blocks.back()), std::string::npos);
+}
+
+TEST_F(ConvertCli, BadPdfsGetOneClearLine) {
+  const auto encrypted = file("locked.pdf", ocrserve::testkit::encrypted_pdf());
+  const auto empty = file("zero.pdf", ocrserve::testkit::zero_page_pdf());
+  const auto huge = file("huge.pdf", ocrserve::testkit::one_page_pdf(200000, 200000));
+  const CommandResult r = run("convert --in-process " + encrypted + " " + empty + " " + huge +
+                              " -o " + (dir_ / "out").string() + " --device cpu");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find(encrypted + ": the PDF is encrypted"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(empty + ": the PDF has no pages"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(huge + ": page 1 is 200000x200000 points"), std::string::npos) << r.err;
+}
+
+TEST_F(ConvertCli, BadPageRangeIsAUsageError) {
+  const auto pdf = file("a.pdf", ocrserve::testkit::one_page_pdf());
+  const CommandResult r = run("convert --in-process " + pdf + " --pages 3-1");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("page_range"), std::string::npos) << r.err;
 }
 
 TEST_F(ConvertCli, UnknownFormatIsAUsageError) {
