@@ -9,6 +9,7 @@
 #include <exception>
 #include <iostream>
 
+#include "cli/serve_command.h"
 #include "cli/supervised_convert.h"
 #include "cli/worker_binary.h"
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   bool verbose = false;
   app.add_flag("-v,--verbose", verbose, "log worker starts, exits and releases");
   auto convert = ocrserve::cli::add_supervised_convert_command(app);
+  auto serve = ocrserve::cli::add_serve_command(app);
   app.add_subcommand("bench", "Time the conversion stages on files (see ocrserve bench --help)")
       ->allow_extras();
   try {
@@ -47,6 +49,7 @@ int main(int argc, char** argv) {
       if (!verbose) spdlog::set_level(spdlog::level::warn);
       return convert();
     }
+    if (app.got_subcommand("serve")) return serve();
   } catch (const std::exception& e) {
     std::cerr << "ocrserve: internal error: " << e.what() << "\n";
     return 70;

@@ -1,0 +1,215 @@
+#include "cli/serve_command.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "cli/supervisor_flags.h"
+#include "cli/worker_binary.h"
+#include "server/api.h"
+#include "server/http_server.h"
+#include "server/task_runner.h"
+#include "supervisor/supervisor.h"
+#include "tasks/task_registry.h"
+
+#ifndef OCRSERVE_VERSION
+#define OCRSERVE_VERSION "0.0.0"
+#endif
+
+namespace ocrserve::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Flags {
+  server::ServerSettings settings;
+  SupervisorFlags workers;
+  std::string cors = "*";
+  bool keep_task_on_sync_timeout = false;
+};
+
+// Each setting reads DOCLING_SERVE_<NAME>, else OCRSERVE_<NAME>.
+void env_alias(const std::string& name) {
+  const std::string docling = "DOCLING_SERVE_" + name, own = "OCRSERVE_" + name;
+  if (!std::getenv(docling.c_str())) {
+    if (const char* v = std::getenv(own.c_str())) ::setenv(docling.c_str(), v, 0);
+  }
+}
+
+template <class T>
+CLI::Option* setting(CLI::App& cmd, const std::string& flag, T& value, const std::string& env,
+                     const std::string& help) {
+  env_alias(env);
+  return cmd
+      .add_option(flag, value, help + " [env DOCLING_SERVE_" + env + " or OCRSERVE_" + env + "]")
+      ->envname("DOCLING_SERVE_" + env)
+      ->capture_default_str();
+}
+
+void add_flags(CLI::App& cmd, Flags& f) {
+  auto& s = f.settings;
+  setting(cmd, "--host", s.host, "HOST", "address to listen on");
+  setting(cmd, "--port", s.port, "PORT", "port to listen on; 0 picks a free port (logged)");
+  setting(cmd, "--data-dir", s.data_dir, "DATA_DIR", "task store, uploaded documents and results");
+  setting(cmd, "--api-key", s.api_key, "API_KEY",
+          "when set, every API request needs this value in the X-Api-Key header");
+  setting(cmd, "--max-sync-wait", s.max_sync_wait_s, "MAX_SYNC_WAIT",
+          "seconds a sync request waits; then 504 and the task is cancelled");
+  env_alias("KEEP_TASK_ON_SYNC_TIMEOUT");
+  cmd.add_flag("--keep-task-on-sync-timeout", f.keep_task_on_sync_timeout,
+               "leave the task running after a sync 504 (docling-serve's behaviour) [env "
+               "DOCLING_SERVE_KEEP_TASK_ON_SYNC_TIMEOUT or OCRSERVE_KEEP_TASK_ON_SYNC_TIMEOUT]")
+      ->envname("DOCLING_SERVE_KEEP_TASK_ON_SYNC_TIMEOUT");
+  setting(cmd, "--max-document-timeout", s.max_document_timeout_s, "MAX_DOCUMENT_TIMEOUT",
+          "largest document_timeout a request may ask for, seconds");
+  setting(cmd, "--max-num-pages", s.max_num_pages, "MAX_NUM_PAGES",
+          "refuse documents with more pages (0 = no limit)");
+  setting(cmd, "--max-file-size", s.max_file_size, "MAX_FILE_SIZE",
+          "largest document in bytes (0 = the request size limit)");
+  setting(cmd, "--max-request-size", s.max_request_size, "MAX_REQUEST_SIZE",
+          "largest request body in bytes; larger uploads get 413 before they are read");
+  setting(cmd, "--max-sources-per-request", s.max_sources_per_request, "MAX_SOURCES_PER_REQUEST",
+          "documents per request");
+  setting(cmd, "--single-use-results", s.single_use_results, "SINGLE_USE_RESULTS",
+          "delete a result RESULT_REMOVAL_DELAY seconds after its first fetch");
+  setting(cmd, "--result-removal-delay", s.result_removal_delay_s, "RESULT_REMOVAL_DELAY",
+          "seconds a fetched result stays (with single-use results)");
+  setting(cmd, "--queue-max-size", s.queue_max_size, "QUEUE_MAX_SIZE",
+          "unfinished tasks accepted before 503 + Retry-After (0 = no limit)");
+  setting(cmd, "--cors-origins", f.cors, "CORS_ORIGINS",
+          "allowed CORS origins, comma separated (* = any, empty = no CORS headers)");
+  setting(cmd, "--allow-private-sources", s.allow_private_sources, "ALLOW_PRIVATE_SOURCES",
+          "let http sources reach loopback, link-local and private addresses");
+  setting(cmd, "--fetch-timeout", s.fetch_timeout_s, "FETCH_TIMEOUT",
+          "seconds an http source may take to download");
+  setting(cmd, "--http-threads", s.http_threads, "HTTP_THREADS", "threads answering requests");
+  setting(cmd, "--enable-ui", s.enable_ui, "ENABLE_UI", "accepted; the UI is not built yet");
+  add_supervisor_flags(cmd, f.workers);
+}
+
+std::atomic<server::HttpServer*> g_http{nullptr};
+
+int run(Flags& f) {
+  if (auto ok = finish_supervisor_flags(f.workers); !ok) {
+    std::cerr << "ocrserve serve: " << ok.error().message << "\n";
+    return 2;
+  }
+  auto& s = f.settings;
+  s.version = OCRSERVE_VERSION;
+  s.cancel_on_sync_timeout = !f.keep_task_on_sync_timeout;
+  s.cors_origins.clear();
+  std::stringstream cors(f.cors);
+  for (std::string o; std::getline(cors, o, ',');) {
+    if (!o.empty()) s.cors_origins.push_back(o);
+  }
+  if (auto ok = server::validate(s); !ok) {
+    std::cerr << "ocrserve serve: " << ok.error().message << "\n";
+    return 2;
+  }
+  auto store = tasks::TaskStore::open(s.data_dir);
+  if (!store) {
+    std::cerr << "ocrserve serve: " << store.error().message << "\n";
+    return 2;
+  }
+  tasks::TaskRegistry registry(std::move(*store), s.data_dir,
+                               {s.single_use_results, s.result_removal_delay_s});
+  auto unfinished = registry.recover();
+  if (!unfinished) {
+    std::cerr << "ocrserve serve: " << unfinished.error().message << "\n";
+    return 2;
+  }
+
+  // SIGINT/SIGTERM are taken by one thread; every other thread has them blocked.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  supervisor::SupervisorConfig config;
+  config.policy = f.workers.policy;
+  config.worker_path = worker_binary();
+  config.models_dir = f.workers.models_dir;
+  config.spool_dir = fs::absolute(s.data_dir).string();
+  if (::access(config.worker_path.c_str(), X_OK) != 0) {
+    std::cerr << "ocrserve serve: the worker " << config.worker_path
+              << " is missing or not executable (set OCRSERVE_WORKER)\n";
+    return 2;
+  }
+  if (!config.models_dir.empty() && !fs::is_directory(config.models_dir)) {
+    std::cerr << "ocrserve serve: --models " << config.models_dir << " is not a folder\n";
+    return 2;
+  }
+  auto workers = std::make_unique<supervisor::Supervisor>(config);
+  server::TaskRunner runner(registry, *workers);
+  server::Api api(s, registry, *workers, runner);
+  for (const auto& task : *unfinished) runner.start(task);
+  if (!unfinished->empty()) {
+    spdlog::info("event=resume tasks={} data_dir={}", unfinished->size(), s.data_dir);
+  }
+
+  server::HttpServer http(api);
+  auto port = http.bind(s.host, s.port);
+  if (!port) {
+    std::cerr << "ocrserve serve: " << port.error().message << "\n";
+    return 2;
+  }
+  g_http = &http;
+  std::thread signals([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    spdlog::info("event=stopping signal={}", sig);
+    http.stop();
+  });
+  // Ready once a worker can be started: the binary is there (checked above); with prewarm, once
+  // the first worker has started.
+  std::thread readiness([&] {
+    if (f.workers.policy.prewarm != supervisor::Prewarm::kNone) {
+      for (int i = 0; i < 600; ++i) {
+        bool started = false;
+        for (const auto& e : workers->recent_events(64)) started |= e.kind == "started";
+        if (started) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
+    api.set_ready(true);
+    spdlog::info("event=ready");
+  });
+  std::cerr << "ocrserve listening on http://" << s.host << ":" << *port << std::endl;
+  spdlog::info(
+      "event=listening host={} port={} data_dir={} device={} release_mode={} "
+      "free_vram_on_idle={} idle_timeout_s={} prewarm={}",
+      s.host, *port, s.data_dir, f.workers.policy.device,
+      supervisor::release_mode_name(f.workers.policy.release_mode),
+      f.workers.policy.free_vram_on_idle, f.workers.policy.idle_timeout_s,
+      supervisor::prewarm_name(f.workers.policy.prewarm));
+  http.serve();
+  readiness.join();
+  // Unfinished tasks stay in the store and run again at the next start.
+  runner.shutting_down();
+  workers.reset();
+  if (signals.joinable()) {
+    pthread_kill(signals.native_handle(), SIGTERM);
+    signals.join();
+  }
+  spdlog::info("event=stopped");
+  return 0;
+}
+
+}  // namespace
+
+std::function<int()> add_serve_command(CLI::App& app) {
+  auto flags = std::make_shared<Flags>();
+  auto* cmd = app.add_subcommand(
+      "serve", "Serve the docling-serve v1 HTTP API (conversions run in worker processes)");
+  add_flags(*cmd, *flags);
+  return [flags] { return run(*flags); };
+}
+
+}  // namespace ocrserve::cli

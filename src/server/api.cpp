@@ -1,0 +1,405 @@
+#include "server/api.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "server/results.h"
+#include "server/source_fetch.h"
+
+namespace ocrserve::server {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using tasks::Task;
+
+namespace {
+
+// The user's file name, reduced to a safe base name.
+std::string safe_filename(const std::string& name) {
+  std::string base = name;
+  if (auto slash = base.find_last_of("/\\"); slash != std::string::npos) {
+    base = base.substr(slash + 1);
+  }
+  std::string clean;
+  for (unsigned char c : base) {
+    if (c >= 0x20 && c != 0x7f && c != ':' && c != '"') clean += char(c);
+  }
+  if (clean.size() > 200) clean = clean.substr(clean.size() - 200);
+  if (clean.empty() || clean == "." || clean == "..") clean = "document";
+  return clean;
+}
+
+// Writes and fsyncs a spool file.
+bool write_durably(const fs::path& path, const std::string& bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n <= 0) {
+      ::close(fd);
+      return false;
+    }
+    written += size_t(n);
+  }
+  const bool ok = ::fsync(fd) == 0;
+  return ::close(fd) == 0 && ok;
+}
+
+std::optional<std::string> base64_decode(const std::string& in) {
+  static const std::string chars =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve(in.size() * 3 / 4);
+  unsigned value = 0;
+  int bits = -8;
+  for (char c : in) {
+    if (c == '=') break;
+    if (c == '\n' || c == '\r' || c == ' ') continue;
+    char d = c == '-' ? '+' : c == '_' ? '/' : c;  // the URL-safe alphabet too
+    const auto pos = chars.find(d);
+    if (pos == std::string::npos) return std::nullopt;
+    value = (value << 6) | unsigned(pos);
+    bits += 6;
+    if (bits >= 0) {
+      out += char((value >> bits) & 0xff);
+      bits -= 8;
+    }
+  }
+  return out;
+}
+
+bool constant_time_equal(const std::string& a, const std::string& b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+  }
+  return diff == 0;
+}
+
+OptionLimits limits_of(const ServerSettings& s) {
+  return {s.max_document_timeout_s, s.max_num_pages};
+}
+
+}  // namespace
+
+Result<void> validate(const ServerSettings& s) {
+  if (s.port < 0 || s.port > 65535) return make_error("--port: must be 0..65535");
+  if (s.max_sync_wait_s <= 0) return make_error("--max-sync-wait: must be > 0");
+  if (s.max_sources_per_request < 1) return make_error("--max-sources-per-request: must be >= 1");
+  if (s.max_request_size < 1024) return make_error("--max-request-size: must be >= 1024 bytes");
+  if (s.result_removal_delay_s < 0) return make_error("--result-removal-delay: must be >= 0");
+  if (s.data_dir.empty()) return make_error("--data-dir: must not be empty");
+  return {};
+}
+
+Api::Api(ServerSettings settings, tasks::TaskRegistry& registry, supervisor::Supervisor& supervisor,
+         TaskRunner& runner)
+    : settings_(std::move(settings)),
+      registry_(registry),
+      supervisor_(supervisor),
+      runner_(runner) {}
+
+ApiResponse Api::guarded(const std::function<ApiResponse()>& handler) {
+  try {
+    return handler();
+  } catch (const HttpError& e) {
+    ApiResponse r = ApiResponse::json({{"detail", e.detail()}}, e.status());
+    r.headers = e.headers();
+    return r;
+  } catch (const std::invalid_argument& e) {
+    return ApiResponse::json({{"detail", e.what()}}, 400);
+  } catch (const std::exception& e) {
+    spdlog::error("internal error: {}", e.what());
+    return ApiResponse::json({{"detail", std::string("Internal server error: ") + e.what()}}, 500);
+  }
+}
+
+void Api::authorize(const ApiRequest& request) const {
+  if (settings_.api_key.empty()) return;
+  auto it = request.headers.find("x-api-key");
+  if (it == request.headers.end()) {
+    throw HttpError(401, "Api key is required as header 'X-Api-Key'.");
+  }
+  if (!constant_time_equal(it->second, settings_.api_key)) {
+    throw HttpError(401, "Api key is not valid.");
+  }
+}
+
+ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& options, bool async) {
+  if (uploads.size() > size_t(settings_.max_sources_per_request)) {
+    throw HttpError(400, "Too many sources: " + std::to_string(uploads.size()) +
+                             " (this server accepts at most " +
+                             std::to_string(settings_.max_sources_per_request) +
+                             " per request, MAX_SOURCES_PER_REQUEST)");
+  }
+  const long long max_file =
+      settings_.max_file_size > 0 ? settings_.max_file_size : settings_.max_request_size;
+  for (const auto& u : uploads) {
+    if (u.bytes.empty()) throw HttpError(400, "The file '" + u.filename + "' is empty.");
+    if (static_cast<long long>(u.bytes.size()) > max_file) {
+      throw HttpError(413, "The file '" + u.filename + "' is " + std::to_string(u.bytes.size()) +
+                               " bytes, above the limit of " + std::to_string(max_file) +
+                               " bytes (MAX_FILE_SIZE)");
+    }
+  }
+  if (settings_.queue_max_size > 0 &&
+      registry_.unfinished_count() >= size_t(settings_.queue_max_size)) {
+    throw HttpError(503,
+                    "The queue is full (" + std::to_string(settings_.queue_max_size) +
+                        " tasks, QUEUE_MAX_SIZE); retry later.",
+                    {{"Retry-After", "5"}});
+  }
+  Task task;
+  task.id = tasks::TaskRegistry::new_id();
+  task.options = options.to_json();
+  const fs::path spool = fs::absolute(registry_.spool_dir(task.id));
+  const fs::path results = fs::absolute(registry_.result_dir(task.id));
+  for (size_t i = 0; i < uploads.size(); ++i) {
+    tasks::TaskDocument doc;
+    doc.filename = safe_filename(uploads[i].filename);
+    const fs::path dir = spool / std::to_string(i);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    doc.input_path = (dir / doc.filename).string();
+    doc.output_dir = (results / std::to_string(i)).string();
+    if (ec || !write_durably(doc.input_path, uploads[i].bytes)) {
+      fs::remove_all(spool, ec);
+      throw HttpError(507, "cannot store the upload in the data directory");
+    }
+    task.documents.push_back(std::move(doc));
+  }
+  if (auto ok = registry_.create(task); !ok) {
+    std::error_code ec;
+    fs::remove_all(spool, ec);
+    throw HttpError(500, ok.error().message);
+  }
+  for (const auto& note : options.notes) spdlog::info("task={} note=\"{}\"", task.id, note);
+  runner_.start(task);
+  if (async) return ApiResponse::json(task_status_json(task, runner_.position(task)));
+
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(long(settings_.max_sync_wait_s * 1000));
+  auto snap = registry_.wait_finished(task.id, deadline);
+  if (!snap) throw HttpError(500, "the task disappeared while converting");
+  if (!tasks::is_finished(snap->task.status)) {
+    if (settings_.cancel_on_sync_timeout) {
+      runner_.cancel(snap->task, "cancelled: no result within MAX_SYNC_WAIT");
+      registry_.remove(task.id);
+    }
+    spdlog::warn("task={} event=sync_timeout wait_s={}", task.id, settings_.max_sync_wait_s);
+    throw HttpError(504,
+                    "Conversion is taking too long. The maximum wait time is configured as "
+                    "MAX_SYNC_WAIT=" +
+                        std::to_string(int(settings_.max_sync_wait_s)) + "s.");
+  }
+  ApiResponse response = task_result_response(snap->task);
+  registry_.remove(task.id);  // a sync result is delivered once
+  return response;
+}
+
+ApiResponse Api::convert_file(const ApiRequest& request, bool async) {
+  std::vector<Upload> uploads;
+  for (const auto& part : request.form) {
+    if (part.name == "files") uploads.push_back({safe_filename(part.filename), part.value});
+  }
+  if (uploads.empty()) {
+    throw HttpError(
+        422, json::array({validation_error({"body", "files"}, "Field required", "missing")}));
+  }
+  const ConvertOptions options =
+      parse_options(form_to_options(request.form), limits_of(settings_), {"body"});
+  return submit(std::move(uploads), options, async);
+}
+
+ApiResponse Api::convert_source(const ApiRequest& request, bool async) {
+  const json body = json::parse(request.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    throw HttpError(422, json::array({validation_error({"body"},
+                                                       "JSON decode error: expected an "
+                                                       "object",
+                                                       "json_invalid")}));
+  }
+  ConvertOptions options = parse_options(body.value("options", json::object()),
+                                         limits_of(settings_), {"body", "options"});
+  if (body.contains("target") && body["target"].is_object()) {
+    const std::string kind = body["target"].value("kind", "inbody");
+    if (kind != "inbody" && kind != "zip") {
+      throw HttpError(
+          422, json::array({validation_error({"body", "target", "kind"},
+                                             "Input should be 'inbody' or 'zip'", "enum", kind)}));
+    }
+    options.zip = kind == "zip";
+  }
+  // Every source as {kind, ...}; the older file_sources / http_sources fields too.
+  std::vector<std::pair<json, std::vector<json>>> sources;
+  auto collect = [&](const char* field, const char* kind) {
+    if (!body.contains(field)) return;
+    if (!body[field].is_array()) {
+      throw HttpError(422, json::array({validation_error(
+                               {"body", field}, "Input should be a valid list", "list_type")}));
+    }
+    for (size_t i = 0; i < body[field].size(); ++i) {
+      json s = body[field][i];
+      if (s.is_object() && kind && !s.contains("kind")) s["kind"] = kind;
+      sources.push_back({s, {"body", field, i}});
+    }
+  };
+  collect("sources", nullptr);
+  collect("file_sources", "file");
+  collect("http_sources", "http");
+  if (sources.empty()) {
+    throw HttpError(422, json::array({validation_error(
+                             {"body", "sources"}, "At least one source is required", "missing")}));
+  }
+  if (sources.size() > size_t(settings_.max_sources_per_request)) {
+    throw HttpError(400, "Too many sources: " + std::to_string(sources.size()) +
+                             " (this server accepts at most " +
+                             std::to_string(settings_.max_sources_per_request) +
+                             " per request, MAX_SOURCES_PER_REQUEST)");
+  }
+  std::vector<Upload> uploads;
+  FetchLimits fetch;
+  fetch.total_timeout_s = settings_.fetch_timeout_s;
+  fetch.max_redirects = settings_.fetch_max_redirects;
+  fetch.max_bytes =
+      settings_.max_file_size > 0 ? settings_.max_file_size : settings_.max_request_size;
+  fetch.allow_private = settings_.allow_private_sources;
+  for (const auto& [s, loc] : sources) {
+    const std::string kind = s.is_object() ? s.value("kind", "") : "";
+    if (kind == "file") {
+      if (!s.contains("base64_string") || !s["base64_string"].is_string()) {
+        auto l = loc;
+        l.push_back("base64_string");
+        throw HttpError(422, json::array({validation_error(l, "Field required", "missing")}));
+      }
+      auto bytes = base64_decode(s["base64_string"].get<std::string>());
+      if (!bytes) {
+        auto l = loc;
+        l.push_back("base64_string");
+        throw HttpError(422,
+                        json::array({validation_error(l, "Invalid base64 data", "value_error")}));
+      }
+      const std::string name = s.contains("filename") && s["filename"].is_string()
+                                   ? s["filename"].get<std::string>()
+                                   : "document";
+      uploads.push_back({safe_filename(name), std::move(*bytes)});
+    } else if (kind == "http") {
+      if (!s.contains("url") || !s["url"].is_string()) {
+        auto l = loc;
+        l.push_back("url");
+        throw HttpError(422, json::array({validation_error(l, "Field required", "missing")}));
+      }
+      std::map<std::string, std::string> headers;
+      const json given = s.value("headers", json::object());
+      for (const auto& [k, v] : given.items()) {
+        if (v.is_string()) headers[k] = v.get<std::string>();
+      }
+      auto fetched = fetch_source(s["url"].get<std::string>(), headers, fetch);
+      if (!fetched) throw HttpError(400, fetched.error().message);
+      uploads.push_back({fetched->filename, std::move(fetched->bytes)});
+    } else {
+      auto l = loc;
+      l.push_back("kind");
+      throw HttpError(422, json::array({validation_error(l, "Input should be 'file' or 'http'",
+                                                         "union_tag_invalid", kind)}));
+    }
+  }
+  return submit(std::move(uploads), options, async);
+}
+
+Task Api::require_task(const ApiRequest& request) const {
+  auto it = request.path_params.find("task_id");
+  auto snap = it == request.path_params.end() ? std::nullopt : registry_.get(it->second);
+  if (!snap) throw HttpError(404, "Task not found.");
+  return snap->task;
+}
+
+ApiResponse Api::poll(const ApiRequest& request) {
+  Task task = require_task(request);
+  double wait = 0;
+  const std::string w = request.query_value("wait", "0");
+  try {
+    wait = std::stod(w);
+  } catch (const std::exception&) {
+    throw HttpError(
+        422, json::array({validation_error({"query", "wait"}, "Input should be a valid number",
+                                           "float_parsing", w)}));
+  }
+  if (wait > 0 && !tasks::is_finished(task.status)) {
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::milliseconds(long(std::min(wait, 300.0) * 1000));
+    auto snap = registry_.get(task.id);
+    if (snap) snap = registry_.wait_for_change(task.id, snap->version, deadline);
+    if (!snap) throw HttpError(404, "Task not found.");
+    task = snap->task;
+  }
+  return ApiResponse::json(task_status_json(task, runner_.position(task)));
+}
+
+ApiResponse Api::result(const ApiRequest& request) {
+  const Task task = require_task(request);
+  if (!tasks::is_finished(task.status)) {
+    throw HttpError(404, "Task result not found. Please wait for a completion status.");
+  }
+  ApiResponse response = task_result_response(task);
+  registry_.mark_fetched(task.id);
+  return response;
+}
+
+ApiResponse Api::clear_converters(const ApiRequest&) {
+  supervisor_.release_all();
+  spdlog::info("event=clear_converters");
+  return ApiResponse::json({{"status", "ok"}});
+}
+
+ApiResponse Api::clear_results(const ApiRequest& request) {
+  const std::string s = request.query_value("older_then", "3600");
+  double older = 0;
+  try {
+    older = std::stod(s);
+  } catch (const std::exception&) {
+    throw HttpError(
+        422, json::array({validation_error({"query", "older_then"},
+                                           "Input should be a valid number", "float_parsing", s)}));
+  }
+  const size_t removed = registry_.clear_older_than(older);
+  spdlog::info("event=clear_results older_then={} removed={}", older, removed);
+  return ApiResponse::json({{"status", "ok"}, {"removed", removed}});
+}
+
+ApiResponse Api::health(const ApiRequest&) { return ApiResponse::json({{"status", "ok"}}); }
+
+ApiResponse Api::ready(const ApiRequest&) {
+  if (!ready_) throw HttpError(503, "Readiness check failed");
+  return ApiResponse::json({{"status", "ok"}});
+}
+
+ApiResponse Api::version(const ApiRequest&) {
+  return ApiResponse::json({{"ocrserve", settings_.version},
+                            {"docling-serve-api", "1.31"},
+                            {"ocr", "PP-OCRv4 on ONNX Runtime"}});
+}
+
+ApiResponse Api::metrics(const ApiRequest&) {
+  ApiResponse r;
+  r.content_type = "text/plain; version=0.0.4";
+  r.body = render_metrics(registry_, supervisor_, runner_);
+  return r;
+}
+
+ApiResponse Api::openapi(const ApiRequest&) {
+  return ApiResponse::json(openapi_document(settings_.version));
+}
+
+ApiResponse Api::docs(const ApiRequest&) {
+  ApiResponse r;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = docs_page();
+  return r;
+}
+
+}  // namespace ocrserve::server

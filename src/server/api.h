@@ -1,0 +1,72 @@
+// The docling-serve v1 API as plain functions over ApiRequest/ApiResponse: no sockets here, so
+// the handlers can be called directly. Handlers raise HttpError (or std::invalid_argument for a
+// 400); Api::guarded is the one wrapper that turns every exception into a {"detail": ...}
+// answer, so nothing escapes to the HTTP library.
+//
+// Thread safety: every handler may run on many threads at once.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "server/api_types.h"
+#include "server/options.h"
+#include "server/settings.h"
+#include "server/task_runner.h"
+#include "supervisor/supervisor.h"
+#include "tasks/task_registry.h"
+
+namespace ocrserve::server {
+
+struct Upload {
+  std::string filename;
+  std::string bytes;
+};
+
+class Api {
+ public:
+  Api(ServerSettings settings, tasks::TaskRegistry& registry, supervisor::Supervisor& supervisor,
+      TaskRunner& runner);
+
+  ApiResponse convert_file(const ApiRequest& request, bool async);
+  ApiResponse convert_source(const ApiRequest& request, bool async);
+  ApiResponse poll(const ApiRequest& request);
+  ApiResponse result(const ApiRequest& request);
+  ApiResponse clear_converters(const ApiRequest& request);
+  ApiResponse clear_results(const ApiRequest& request);
+  ApiResponse health(const ApiRequest& request);
+  ApiResponse ready(const ApiRequest& request);
+  ApiResponse version(const ApiRequest& request);
+  ApiResponse metrics(const ApiRequest& request);
+  ApiResponse openapi(const ApiRequest& request);
+  ApiResponse docs(const ApiRequest& request);
+
+  // 401 unless the request carries the API key (when one is set). Health, readiness, version,
+  // /docs and /openapi.json are open.
+  void authorize(const ApiRequest& request) const;
+  void set_ready(bool ready) { ready_ = ready; }
+
+  // Runs a handler; HttpError -> its status, std::invalid_argument -> 400, anything else -> 500.
+  static ApiResponse guarded(const std::function<ApiResponse()>& handler);
+
+  const ServerSettings& settings() const { return settings_; }
+
+ private:
+  ApiResponse submit(std::vector<Upload> uploads, const ConvertOptions& options, bool async);
+  tasks::Task require_task(const ApiRequest& request) const;
+
+  const ServerSettings settings_;
+  tasks::TaskRegistry& registry_;
+  supervisor::Supervisor& supervisor_;
+  TaskRunner& runner_;
+  std::atomic<bool> ready_{false};
+};
+
+std::string render_metrics(const tasks::TaskRegistry& registry,
+                           const supervisor::Supervisor& supervisor, const TaskRunner& runner);
+nlohmann::json openapi_document(const std::string& version);
+const char* docs_page();
+
+}  // namespace ocrserve::server

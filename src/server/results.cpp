@@ -1,0 +1,145 @@
+#include "server/results.h"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "server/zip_writer.h"
+
+namespace ocrserve::server {
+
+using nlohmann::json;
+using tasks::Task;
+
+namespace {
+
+std::string read_file(const std::string& path, bool& ok) {
+  std::ifstream in(path, std::ios::binary);
+  ok = bool(in);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+json profiling_item(double seconds, double start_unix) {
+  // docling's ProfilingItem.
+  (void)start_unix;
+  return {{"scope", "document"},
+          {"count", 1},
+          {"times", {seconds}},
+          {"start_timestamps", json::array()}};
+}
+
+json document_timings(const tasks::TaskDocument& doc) {
+  json timings = json::object();
+  const json stages = doc.outcome.value("timings_ms", json::object());
+  for (const auto& [stage, ms] : stages.items()) {
+    if (ms.is_number()) timings[stage] = profiling_item(ms.get<double>() / 1000.0, 0);
+  }
+  if (doc.outcome.contains("worker_ms") && doc.outcome["worker_ms"].is_number()) {
+    timings["worker"] = profiling_item(doc.outcome["worker_ms"].get<double>() / 1000.0, 0);
+  }
+  return timings;
+}
+
+json error_items(const Task& task) {
+  json errors = json::array();
+  for (const auto& d : task.documents) {
+    if (d.status == "failure") {
+      errors.push_back({{"component_type", "document_backend"},
+                        {"module_name", "ocrserve-worker"},
+                        {"error_message", d.filename + ": " + d.error}});
+    }
+  }
+  return errors;
+}
+
+std::string overall_status(const Task& task) {
+  size_t ok = 0;
+  for (const auto& d : task.documents) ok += d.status == "success";
+  if (ok == task.documents.size()) return "success";
+  return ok == 0 ? "failure" : "partial_success";
+}
+
+double processing_time(const Task& t) {
+  const double start = t.started_at > 0 ? t.started_at : t.created_at;
+  return t.finished_at > start ? t.finished_at - start : 0;
+}
+
+}  // namespace
+
+json task_status_json(const Task& t, size_t queue_position) {
+  size_t processed = 0, succeeded = 0, failed = 0;
+  for (const auto& d : t.documents) {
+    processed += d.status != "pending";
+    succeeded += d.status == "success";
+    failed += d.status == "failure";
+  }
+  json status{{"task_id", t.id},
+              {"task_type", "convert"},
+              {"task_status", tasks::status_name(t.status)},
+              {"task_position", nullptr},
+              {"task_meta",
+               {{"num_docs", t.documents.size()},
+                {"num_processed", processed},
+                {"num_succeeded", succeeded},
+                {"num_failed", failed}}},
+              {"error_message", nullptr}};
+  if (queue_position > 0) status["task_position"] = queue_position;
+  if (!t.error_message.empty()) status["error_message"] = t.error_message;
+  return status;
+}
+
+ApiResponse task_result_response(const Task& t) {
+  const bool zip = t.options.value("zip", false) || t.documents.size() > 1;
+  if (zip) {
+    ZipWriter writer;
+    std::set<std::string> names;
+    for (size_t i = 0; i < t.documents.size(); ++i) {
+      const auto& d = t.documents[i];
+      for (const auto& out : d.outcome.value("outputs", json::array())) {
+        const std::string path = out.value("path", "");
+        std::string name = std::filesystem::path(path).filename().string();
+        if (!names.insert(name).second) {
+          name = std::to_string(i + 1) + "-" + name;
+          names.insert(name);
+        }
+        bool ok = false;
+        const std::string content = read_file(path, ok);
+        if (!ok) throw HttpError(500, "the result files of task " + t.id + " are missing");
+        writer.add(name, content);
+      }
+    }
+    ApiResponse r;
+    r.content_type = "application/zip";
+    r.body = writer.finish();
+    r.headers.push_back({"Content-Disposition", "attachment; filename=\"converted_docs.zip\""});
+    return r;
+  }
+  json document{{"filename", ""},          {"md_content", nullptr},   {"json_content", nullptr},
+                {"html_content", nullptr}, {"text_content", nullptr}, {"doctags_content", nullptr}};
+  json timings = json::object();
+  if (!t.documents.empty()) {
+    const auto& d = t.documents.front();
+    document["filename"] = d.filename;
+    for (const auto& out : d.outcome.value("outputs", json::array())) {
+      bool ok = false;
+      const std::string content = read_file(out.value("path", ""), ok);
+      if (!ok) throw HttpError(500, "the result files of task " + t.id + " are missing");
+      const std::string format = out.value("format", "");
+      if (format == "md") document["md_content"] = content;
+      if (format == "html") document["html_content"] = content;
+      if (format == "text") document["text_content"] = content;
+      if (format == "json") {
+        document["json_content"] = json::parse(content, nullptr, false);
+        if (document["json_content"].is_discarded()) document["json_content"] = nullptr;
+      }
+    }
+    timings = document_timings(d);
+  }
+  return ApiResponse::json({{"document", document},
+                            {"status", overall_status(t)},
+                            {"errors", error_items(t)},
+                            {"processing_time", processing_time(t)},
+                            {"timings", timings}});
+}
+
+}  // namespace ocrserve::server

@@ -1,0 +1,16 @@
+// The answers built from task records: docling-serve's task status object, and the conversion
+// result (JSON in the body, or a ZIP for several documents or target zip).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "server/api_types.h"
+#include "tasks/task.h"
+
+namespace ocrserve::server {
+
+nlohmann::json task_status_json(const tasks::Task& task, size_t queue_position);
+// The result of a finished task, read from its result files.
+ApiResponse task_result_response(const tasks::Task& task);
+
+}  // namespace ocrserve::server

@@ -1,0 +1,209 @@
+#include "tasks/task_registry.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <random>
+
+namespace ocrserve::tasks {
+
+namespace fs = std::filesystem;
+
+TaskRegistry::TaskRegistry(std::unique_ptr<TaskStore> store, std::string data_dir,
+                           RetentionPolicy retention)
+    : store_(std::move(store)), data_dir_(std::move(data_dir)), retention_(retention) {
+  sweeper_ = std::thread([this] { sweeper(); });
+}
+
+TaskRegistry::~TaskRegistry() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  sweeper_.join();
+}
+
+std::string TaskRegistry::new_id() {
+  static std::mutex m;
+  static std::mt19937_64 rng{std::random_device{}()};
+  std::lock_guard lock(m);
+  const uint64_t a = rng(), b = rng();
+  unsigned char bytes[16];
+  for (int i = 0; i < 8; ++i) {
+    bytes[i] = static_cast<unsigned char>(a >> (8 * i));
+    bytes[8 + i] = static_cast<unsigned char>(b >> (8 * i));
+  }
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;  // version 4
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;  // RFC 4122 variant
+  static const char* hex = "0123456789abcdef";
+  std::string s;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) s += '-';
+    s += hex[bytes[i] >> 4];
+    s += hex[bytes[i] & 15];
+  }
+  return s;
+}
+
+std::string TaskRegistry::spool_dir(const std::string& id) const {
+  return (fs::path(data_dir_) / "spool" / id).string();
+}
+std::string TaskRegistry::result_dir(const std::string& id) const {
+  return (fs::path(data_dir_) / "results" / id).string();
+}
+
+Result<std::vector<Task>> TaskRegistry::recover() {
+  auto stored = store_->load_all();
+  if (!stored) return stored.error();
+  std::vector<Task> unfinished;
+  std::lock_guard lock(mutex_);
+  for (auto& task : *stored) {
+    next_seq_ = std::max(next_seq_, task.seq + 1);
+    if (!is_finished(task.status)) {
+      task.status = TaskStatus::kPending;
+      ++task.resumed;
+      if (auto ok = store_->put(task); !ok) return ok.error();
+      unfinished.push_back(task);
+    }
+    const std::string id = task.id;
+    tasks_[id] = TaskSnapshot{std::move(task), 1};
+  }
+  return unfinished;
+}
+
+Result<void> TaskRegistry::create(Task& task) {
+  std::lock_guard lock(mutex_);
+  task.seq = next_seq_++;
+  task.created_at = unix_now();
+  if (auto ok = store_->put(task); !ok) return ok;
+  tasks_[task.id] = TaskSnapshot{task, 1};
+  return {};
+}
+
+std::optional<TaskSnapshot> TaskRegistry::get(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  auto it = tasks_.find(id);
+  if (it == tasks_.end()) return std::nullopt;
+  return it->second;
+}
+
+bool TaskRegistry::update(const std::string& id, const std::function<void(Task&)>& change) {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = tasks_.find(id);
+    if (it == tasks_.end()) return false;
+    change(it->second.task);
+    ++it->second.version;
+    if (auto ok = store_->put(it->second.task); !ok) {
+      spdlog::error("task {}: {}", id, ok.error().message);
+    }
+  }
+  changed_.notify_all();
+  return true;
+}
+
+std::optional<TaskSnapshot> TaskRegistry::wait_for_change(
+    const std::string& id, unsigned long long seen,
+    std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    auto it = tasks_.find(id);
+    if (it == tasks_.end()) return std::nullopt;
+    if (it->second.version != seen || stopping_ ||
+        changed_.wait_until(lock, deadline) == std::cv_status::timeout) {
+      it = tasks_.find(id);
+      if (it == tasks_.end()) return std::nullopt;
+      return it->second;
+    }
+  }
+}
+
+std::optional<TaskSnapshot> TaskRegistry::wait_finished(
+    const std::string& id, std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    auto it = tasks_.find(id);
+    if (it == tasks_.end()) return std::nullopt;
+    if (is_finished(it->second.task.status) || stopping_ ||
+        changed_.wait_until(lock, deadline) == std::cv_status::timeout) {
+      it = tasks_.find(id);
+      if (it == tasks_.end()) return std::nullopt;
+      return it->second;
+    }
+  }
+}
+
+void TaskRegistry::mark_fetched(const std::string& id) {
+  update(id, [](Task& t) {
+    if (t.fetched_at == 0) t.fetched_at = unix_now();
+  });
+}
+
+void TaskRegistry::remove(const std::string& id) {
+  {
+    std::lock_guard lock(mutex_);
+    if (tasks_.erase(id) == 0) return;
+    if (auto ok = store_->remove(id); !ok) spdlog::error("task {}: {}", id, ok.error().message);
+  }
+  changed_.notify_all();
+  std::error_code ec;
+  fs::remove_all(spool_dir(id), ec);
+  fs::remove_all(result_dir(id), ec);
+  spdlog::info("task={} event=removed", id);
+}
+
+size_t TaskRegistry::clear_older_than(double seconds) {
+  const double cutoff = unix_now() - seconds;
+  std::vector<std::string> doomed;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, snap] : tasks_) {
+      if (is_finished(snap.task.status) && snap.task.finished_at <= cutoff) doomed.push_back(id);
+    }
+  }
+  for (const auto& id : doomed) remove(id);
+  return doomed.size();
+}
+
+size_t TaskRegistry::sweep() {
+  if (!retention_.single_use_results) return 0;
+  const double cutoff = unix_now() - retention_.result_removal_delay_s;
+  std::vector<std::string> doomed;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, snap] : tasks_) {
+      if (snap.task.fetched_at > 0 && snap.task.fetched_at <= cutoff) doomed.push_back(id);
+    }
+  }
+  for (const auto& id : doomed) remove(id);
+  return doomed.size();
+}
+
+void TaskRegistry::sweeper() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    changed_.wait_for(lock, std::chrono::milliseconds(500));
+    if (stopping_) break;
+    lock.unlock();
+    sweep();
+    lock.lock();
+  }
+}
+
+std::map<std::string, size_t> TaskRegistry::counts_by_status() const {
+  std::map<std::string, size_t> counts{
+      {"pending", 0}, {"started", 0}, {"success", 0}, {"failure", 0}};
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, snap] : tasks_) ++counts[status_name(snap.task.status)];
+  return counts;
+}
+
+size_t TaskRegistry::unfinished_count() const {
+  std::lock_guard lock(mutex_);
+  size_t n = 0;
+  for (const auto& [id, snap] : tasks_) n += is_finished(snap.task.status) ? 0 : 1;
+  return n;
+}
+
+}  // namespace ocrserve::tasks
