@@ -68,7 +68,7 @@ INSTANTIATE_TEST_SUITE_P(AllFormats, Formats,
                                            FormatCase{IFF_BMP, "bmp"}, FormatCase{IFF_PNM, "pnm"},
                                            FormatCase{IFF_WEBP, "webp"},
                                            FormatCase{IFF_GIF, "gif"}),
-                         [](const auto& info) { return std::string(info.param.name); });
+                         [](const auto& test) { return std::string(test.param.name); });
 
 TEST(ImageDecoder, MultiPageTiffHasEveryPage) {
   PIXA* pixa = pixaCreate(3);

@@ -1,8 +1,11 @@
 #include "ocr/ocr_engine.h"
 
+#include <dlfcn.h>
 #include <algorithm>
+
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <numeric>
@@ -97,6 +100,23 @@ Result<Sessions> create_sessions(const ModelBundle& models, const EngineOptions&
   return Sessions{std::move(det).value(), std::move(cls).value(), std::move(rec).value()};
 }
 
+// Why CUDA cannot work here, found without asking ONNX Runtime (which logs loudly when its CUDA
+// provider fails to load); empty when it may work.
+std::string cuda_precheck() {
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&OrtGetApiBase), &info) != 0 && info.dli_fname) {
+    const auto dir = std::filesystem::path(info.dli_fname).parent_path();
+    if (!std::filesystem::exists(dir / "libonnxruntime_providers_cuda.so")) {
+      return "the ONNX Runtime CUDA provider is not installed (run OCRSERVE_WITH_CUDA=1 "
+             "scripts/bootstrap)";
+    }
+  }
+  void* driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
+  if (!driver) return "no NVIDIA driver on this machine (libcuda.so.1 not found)";
+  dlclose(driver);
+  return "";
+}
+
 std::string cuda_error_hint(const std::string& message) {
   std::string hint = "CUDA is not usable: " + message;
   if (message.find("libcuda.so") != std::string::npos) {
@@ -121,8 +141,15 @@ Result<std::unique_ptr<OcrEngine>> OcrEngine::create(std::shared_ptr<const Model
   if (!models) return make_error("no models loaded");
   Device device = options.device == Device::kAuto ? Device::kCuda : options.device;
   std::string fallback_reason;
+  if (device == Device::kCuda) {
+    if (std::string why = cuda_precheck(); !why.empty()) {
+      if (options.device == Device::kCuda) return make_error("CUDA is not usable: " + why);
+      fallback_reason = "CUDA is not usable: " + why;
+      device = Device::kCpu;
+    }
+  }
   auto sessions = create_sessions(*models, options, device);
-  if (!sessions && options.device == Device::kAuto) {
+  if (!sessions && options.device == Device::kAuto && device == Device::kCuda) {
     fallback_reason = cuda_error_hint(sessions.error().message);
     device = Device::kCpu;
     sessions = create_sessions(*models, options, device);

@@ -80,10 +80,10 @@ INSTANTIATE_TEST_SUITE_P(
                       FontCase{"DejaVu Sans Mono", 10, false}, FontCase{"DejaVu Sans", 11, false},
                       FontCase{"DejaVu Serif", 12, false}, FontCase{"DejaVu Sans Mono", 14, false},
                       FontCase{"DejaVu Sans", 10, true}, FontCase{"DejaVu Serif", 11, true}),
-    [](const auto& info) {
-      std::string name = std::string(info.param.family) + "_" +
-                         std::to_string(static_cast<int>(info.param.pt)) +
-                         (info.param.scan_like ? "pt_scan" : "pt");
+    [](const auto& test) {
+      std::string name = std::string(test.param.family) + "_" +
+                         std::to_string(static_cast<int>(test.param.pt)) +
+                         (test.param.scan_like ? "pt_scan" : "pt");
       std::replace(name.begin(), name.end(), ' ', '_');
       return name;
     });
@@ -106,7 +106,8 @@ TEST(OcrEngine, UpsideDownPageIsTurnedBack) {
   EXPECT_TRUE(ocr->classifier_ran);
   EXPECT_GE(ocr->lines_rotated, static_cast<int>(page.lines.size()) - 1);
   EXPECT_GE(testkit::word_f1(reference, joined(*ocr)).f1, 0.95)
-      << reference << "\n---\n" << joined(*ocr) << ocr->lines_detected;
+      << reference << "\n---\n"
+      << joined(*ocr) << ocr->lines_detected;
 }
 
 TEST(OcrEngine, UprightPageNeedsNoTurn) {

@@ -43,6 +43,14 @@ WorkerState parse_state(const std::string& s) {
 
 int ms(double seconds) { return static_cast<int>(seconds * 1000); }
 
+// The slot keeps its place; everything about its former process goes.
+void forget_process(WorkerInfo& info) {
+  WorkerInfo empty;
+  empty.slot = info.slot;
+  empty.gpu = info.gpu;
+  info = empty;
+}
+
 }  // namespace
 
 struct Slot {
@@ -136,7 +144,7 @@ struct Supervisor::Impl {
     const auto start = Clock::now();
     auto spawned = WorkerProcess::spawn(o);
     if (!spawned) {
-      set_info(slot, [](WorkerInfo& i) { i = WorkerInfo{i.slot, i.gpu}; });
+      set_info(slot, forget_process);
       return spawned.error();
     }
     slot.process = std::move(spawned).value();
@@ -146,7 +154,7 @@ struct Supervisor::Impl {
       slot.process->terminate(ms(config.policy.kill_grace_s));
       const std::string reason = slot.process->exit_reason();
       slot.process.reset();
-      set_info(slot, [](WorkerInfo& i) { i = WorkerInfo{i.slot, i.gpu}; });
+      set_info(slot, forget_process);
       return make_error("the worker did not start: " + reason);
     }
     apply_report(slot, (**hello).value("report", json::object()));
@@ -184,7 +192,7 @@ struct Supervisor::Impl {
       extra["device_used_after_mib"] = d->used_mib;
     }
     log_release(slot, pid, "exited", before, after, extra);
-    set_info(slot, [](WorkerInfo& i) { i = WorkerInfo{i.slot, i.gpu}; });
+    set_info(slot, forget_process);
     event(slot, pid, "exited", reason, {{"vram_before_mib", before}, {"vram_after_mib", after}});
   }
 
@@ -215,7 +223,7 @@ struct Supervisor::Impl {
     const std::string reason = slot.process->exit_reason();
     slot.process.reset();
     spdlog::warn("worker slot={} pid={} died while idle: {}", slot.index, pid, reason);
-    set_info(slot, [](WorkerInfo& i) { i = WorkerInfo{i.slot, i.gpu}; });
+    set_info(slot, forget_process);
     event(slot, pid, "exited", "crash", {{"error", reason}});
   }
 
@@ -348,7 +356,7 @@ struct Supervisor::Impl {
       if (outcome == kTimeout || outcome == kCancel) {
         proc.terminate(ms(p.kill_grace_s));
         slot.process.reset();
-        set_info(slot, [](WorkerInfo& i) { i = WorkerInfo{i.slot, i.gpu}; });
+        set_info(slot, forget_process);
         const std::string why = outcome == kTimeout ? "timeout" : "cancelled";
         event(slot, pid, "exited", why, {{"task", job.id}});
         spdlog::warn("task {} {} on worker pid={}: killed", job.id, why, pid);
@@ -361,7 +369,7 @@ struct Supervisor::Impl {
       proc.terminate(0);
       const std::string reason = proc.exit_reason();
       slot.process.reset();
-      set_info(slot, [](WorkerInfo& i) { i = WorkerInfo{i.slot, i.gpu}; });
+      set_info(slot, forget_process);
       event(slot, pid, "exited", "crash", {{"task", job.id}, {"error", reason}});
       spdlog::warn("task {} attempt {}: worker pid={} crashed: {}", job.id, result.attempts, pid,
                    reason);
