@@ -8,13 +8,18 @@ void add_conversion_flags(CLI::App& app, ConversionFlags& f) {
       ->delimiter(',')
       ->capture_default_str();
   app.add_flag("--force-ocr", r.force_ocr, "OCR every PDF page, ignoring its text layer");
-  app.add_option("--pages", f.pages, "page range, e.g. 2-5 or 3 (1-based)");
+  app.add_option("--pages", f.pages, "page range, e.g. 2-5, 3 or 4- (1-based)");
   app.add_option("--dpi", r.dpi, "resolution PDF pages are rendered at for OCR")
       ->check(CLI::Range(36.0, 600.0))
       ->capture_default_str();
   app.add_option("--image-export-mode", r.image_export_mode,
                  "placeholder, or embedded: page images as data URIs in md/html")
       ->check(CLI::IsMember({"placeholder", "embedded"}))
+      ->capture_default_str();
+  app.add_option("--page-break", r.md_page_break_placeholder,
+                 "Markdown put between pages (e.g. '<!-- page break -->')");
+  app.add_option("--max-pages", r.max_pages, "refuse documents with more pages")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
 }
 
@@ -31,8 +36,10 @@ Result<void> finish_conversion_flags(ConversionFlags& f) {
     try {
       size_t used = 0;
       f.request.page_from = std::stoi(f.pages.substr(0, dash), &used);
-      f.request.page_to =
-          dash == std::string::npos ? f.request.page_from : std::stoi(f.pages.substr(dash + 1));
+      const bool open_ended = dash != std::string::npos && dash + 1 == f.pages.size();
+      f.request.page_to = dash == std::string::npos ? f.request.page_from
+                          : open_ended              ? 0  // to the last page
+                                                    : std::stoi(f.pages.substr(dash + 1));
     } catch (const std::exception&) {
       return make_error("--pages: expected A-B or A, not '" + f.pages + "'");
     }

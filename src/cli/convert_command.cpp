@@ -116,12 +116,6 @@ std::function<int()> add_convert_command(CLI::App& app) {
   cmd->add_option("-o,--output", flags->output_dir,
                   "folder for <name>.<format> files (default: stdout for one file and format)");
   add_conversion_flags(*cmd, flags->conversion);
-  cmd->add_option("--page-break", flags->conversion.request.md_page_break_placeholder,
-                  "Markdown put between pages (e.g. '<!-- page break -->')");
-  cmd->add_option("--max-pages", flags->conversion.request.max_pages,
-                  "refuse documents with more pages")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
   add_engine_flags(*cmd, flags->engine);
   return [flags] { return run_convert(*flags); };
 }
