@@ -51,6 +51,14 @@ CLI::Option* setting(CLI::App& cmd, const std::string& flag, T& value, const std
       ->capture_default_str();
 }
 
+CLI::Option* flag(CLI::App& cmd, const std::string& name, bool& value, const std::string& env,
+                  const std::string& help) {
+  env_alias(env);
+  return cmd
+      .add_flag(name, value, help + " [env DOCLING_SERVE_" + env + " or OCRSERVE_" + env + "]")
+      ->envname("DOCLING_SERVE_" + env);
+}
+
 void add_flags(CLI::App& cmd, Flags& f) {
   auto& s = f.settings;
   setting(cmd, "--host", s.host, "HOST", "address to listen on");
@@ -60,11 +68,8 @@ void add_flags(CLI::App& cmd, Flags& f) {
           "when set, every API request needs this value in the X-Api-Key header");
   setting(cmd, "--max-sync-wait", s.max_sync_wait_s, "MAX_SYNC_WAIT",
           "seconds a sync request waits; then 504 and the task is cancelled");
-  env_alias("KEEP_TASK_ON_SYNC_TIMEOUT");
-  cmd.add_flag("--keep-task-on-sync-timeout", f.keep_task_on_sync_timeout,
-               "leave the task running after a sync 504 (docling-serve's behaviour) [env "
-               "DOCLING_SERVE_KEEP_TASK_ON_SYNC_TIMEOUT or OCRSERVE_KEEP_TASK_ON_SYNC_TIMEOUT]")
-      ->envname("DOCLING_SERVE_KEEP_TASK_ON_SYNC_TIMEOUT");
+  flag(cmd, "--keep-task-on-sync-timeout", f.keep_task_on_sync_timeout, "KEEP_TASK_ON_SYNC_TIMEOUT",
+       "leave the task running after a sync 504 (docling-serve's way)");
   setting(cmd, "--max-document-timeout", s.max_document_timeout_s, "MAX_DOCUMENT_TIMEOUT",
           "largest document_timeout a request may ask for, seconds");
   setting(cmd, "--max-num-pages", s.max_num_pages, "MAX_NUM_PAGES",
@@ -83,12 +88,12 @@ void add_flags(CLI::App& cmd, Flags& f) {
           "unfinished tasks accepted before 503 + Retry-After (0 = no limit)");
   setting(cmd, "--cors-origins", f.cors, "CORS_ORIGINS",
           "allowed CORS origins, comma separated (* = any, empty = no CORS headers)");
-  setting(cmd, "--allow-private-sources", s.allow_private_sources, "ALLOW_PRIVATE_SOURCES",
-          "let http sources reach loopback, link-local and private addresses");
+  flag(cmd, "--allow-private-sources", s.allow_private_sources, "ALLOW_PRIVATE_SOURCES",
+       "let http sources reach loopback, link-local and private addresses");
   setting(cmd, "--fetch-timeout", s.fetch_timeout_s, "FETCH_TIMEOUT",
           "seconds an http source may take to download");
   setting(cmd, "--http-threads", s.http_threads, "HTTP_THREADS", "threads answering requests");
-  setting(cmd, "--enable-ui", s.enable_ui, "ENABLE_UI", "accepted; the UI is not built yet");
+  flag(cmd, "--enable-ui", s.enable_ui, "ENABLE_UI", "accepted; the UI is not built yet");
   add_supervisor_flags(cmd, f.workers);
 }
 

@@ -1,1 +1,540 @@
-// Black-box tests of `ocrserve serve`: see below.
+// Black-box tests of `ocrserve serve`: the real binary on port 0 with a temporary data
+// directory, real pages, a timeout on every request; the server is stopped (SIGTERM, SIGKILL
+// after 5 s) at the end. Worker test hooks (OCRSERVE_TEST_HOOKS=1): file names containing
+// slow-worker, hang-worker or crash-worker.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "testkit/image_io.h"
+#include "testkit/page_renderer.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), ::tolower);
+  return s;
+}
+
+// Share of `words` found in `text` (case-insensitive, punctuation stripped).
+double found_share(const std::vector<std::string>& words, const std::string& text) {
+  const std::string t = lower(text);
+  size_t found = 0;
+  for (auto w : words) {
+    w.erase(
+        std::remove_if(w.begin(), w.end(), [](char c) { return std::ispunct((unsigned char)c); }),
+        w.end());
+    if (t.find(lower(w)) != std::string::npos) ++found;
+  }
+  return words.empty() ? 0 : double(found) / double(words.size());
+}
+
+std::string base64(const std::string& in) {
+  static const char* chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned value = 0;
+  int bits = -6;
+  for (unsigned char c : in) {
+    value = (value << 8) + c;
+    bits += 8;
+    while (bits >= 0) {
+      out += chars[(value >> bits) & 0x3f];
+      bits -= 6;
+    }
+  }
+  if (bits > -6) out += chars[((value << 8) >> (bits + 8)) & 0x3f];
+  while (out.size() % 4) out += '=';
+  return out;
+}
+
+// Every child process of `pid` (all threads).
+std::vector<pid_t> children_of(pid_t pid) {
+  std::vector<pid_t> out;
+  std::error_code ec;
+  for (const auto& t : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::istringstream in(slurp(t.path() / "children"));
+    for (pid_t c; in >> c;) out.push_back(c);
+  }
+  return out;
+}
+
+class ServerProcess {
+ public:
+  ServerProcess(const fs::path& data_dir, const std::vector<std::string>& flags,
+                const fs::path& log)
+      : log_(log) {
+    std::vector<std::string> args = {std::string(OCRSERVE_BUILD_DIR) + "/ocrserve",
+                                     "serve",
+                                     "--host",
+                                     "127.0.0.1",
+                                     "--port",
+                                     "0",
+                                     "--data-dir",
+                                     data_dir.string(),
+                                     "--device",
+                                     "cpu",
+                                     "--threads",
+                                     "2"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const size_t log_start = fs::exists(log) ? fs::file_size(log) : 0;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::setenv("OCRSERVE_TEST_HOOKS", "1", 1);
+      ::setenv("OCRSERVE_MODELS_DIR", OCRSERVE_MODELS_DIR, 1);
+      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    const std::string marker = "ocrserve listening on http://127.0.0.1:";
+    for (int i = 0; i < 200 && port_ == 0; ++i) {
+      const std::string text = slurp(log).substr(log_start);
+      if (auto at = text.find(marker); at != std::string::npos) {
+        port_ = std::atoi(text.c_str() + at + marker.size());
+      } else {
+        std::this_thread::sleep_for(50ms);
+      }
+    }
+    if (port_ == 0) {
+      ADD_FAILURE() << "the server did not start:\n" << slurp(log);
+      return;
+    }
+    for (int i = 0; i < 200; ++i) {
+      auto r = client().Get("/ready");
+      if (r && r->status == 200) return;
+      std::this_thread::sleep_for(50ms);
+    }
+    ADD_FAILURE() << "the server did not become ready";
+  }
+  ~ServerProcess() { stop(); }
+
+  httplib::Client client(int timeout_s = 60) const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_connection_timeout(5);
+    c.set_read_timeout(timeout_s);
+    c.set_write_timeout(timeout_s);
+    return c;
+  }
+  pid_t pid() const { return pid_; }
+  int port() const { return port_; }
+
+  void kill9() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = 0;
+  }
+  void stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    for (int i = 0; i < 100; ++i) {
+      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
+        pid_ = 0;
+        return;
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    kill9();
+  }
+
+ private:
+  fs::path log_;
+  pid_t pid_ = 0;
+  int port_ = 0;
+};
+
+class Serve : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("ocrserve-serve-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    server_.reset();
+    if (HasFailure()) std::cerr << "server log:\n" << slurp(dir_ / "server.log") << "\n";
+    fs::remove_all(dir_);
+  }
+
+  ServerProcess& start(const std::vector<std::string>& flags = {}) {
+    server_ = std::make_unique<ServerProcess>(dir_ / "data", flags, dir_ / "server.log");
+    return *server_;
+  }
+
+  // A small page with known text; returns its words.
+  std::vector<std::string> page(const std::string& name, uint32_t seed = 1) {
+    auto words = ocrserve::testkit::sample_words(seed, 8);
+    ocrserve::testkit::PageSpec spec;
+    spec.width_px = 700;
+    spec.height_px = 160;
+    spec.font_pt = 14;
+    spec.margin_in = 0.2;
+    auto rendered = ocrserve::testkit::render_text_page(spec, words);
+    EXPECT_TRUE(ocrserve::testkit::write_png((dir_ / name).string(), rendered));
+    return words;
+  }
+  std::string bytes(const std::string& name) { return slurp(dir_ / name); }
+
+  httplib::MultipartFormDataItems upload(
+      const std::string& name, std::vector<std::pair<std::string, std::string>> fields = {}) {
+    httplib::MultipartFormDataItems items{{"files", bytes(name), name, "image/png"}};
+    for (auto& [k, v] : fields) items.push_back({k, v, "", ""});
+    return items;
+  }
+
+  json post_async(const std::string& name) {
+    auto r = server_->client().Post("/v1/convert/file/async", upload(name));
+    EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+    return r ? json::parse(r->body) : json();
+  }
+
+  // Polls with ?wait= until the task is finished; returns its last status.
+  json wait_done(const std::string& id, int seconds = 60) {
+    json status;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto r = server_->client().Get("/v1/status/poll/" + id + "?wait=5");
+      if (!r) break;
+      status = json::parse(r->body);
+      const std::string s = status.value("task_status", "");
+      if (s == "success" || s == "failure") return status;
+    }
+    ADD_FAILURE() << "task " << id << " did not finish: " << status.dump();
+    return status;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(Serve, OpenWebUiRequestGetsTheWordsInMarkdown) {
+  const auto words = page("scan.png");
+  auto& server = start();
+  auto r = server.client().Post("/v1/convert/file",
+                                upload("scan.png", {{"to_formats", "md"},
+                                                    {"image_export_mode", "placeholder"},
+                                                    {"table_mode", "accurate"},
+                                                    {"do_ocr", "true"},
+                                                    {"force_ocr", "false"},
+                                                    {"ocr_engine", "tesseract"},
+                                                    {"ocr_lang", "eng"},
+                                                    {"pdf_backend", "dlparse_v4"}}));
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json body = json::parse(r->body);
+  EXPECT_EQ(body["status"], "success");
+  EXPECT_EQ(body["document"]["filename"], "scan.png");
+  EXPECT_GE(found_share(words, body["document"]["md_content"].get<std::string>()), 0.7)
+      << body["document"]["md_content"];
+  EXPECT_TRUE(body["document"]["json_content"].is_null());
+  EXPECT_TRUE(body["errors"].empty());
+  EXPECT_TRUE(body["processing_time"].is_number());
+}
+
+TEST_F(Serve, EveryFormatSourcesAndZip) {
+  const auto words = page("a.png", 1);
+  page("b.png", 2);
+  // An http source served locally (the server is told it may reach private addresses).
+  httplib::Server files;
+  const std::string png = bytes("b.png");
+  files.Get("/docs/b.png", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(png, "image/png");
+  });
+  const int files_port = files.bind_to_any_port("127.0.0.1");
+  std::thread files_thread([&] { files.listen_after_bind(); });
+  struct StopFiles {
+    httplib::Server& server;
+    std::thread& thread;
+    ~StopFiles() {
+      server.stop();
+      thread.join();
+    }
+  } stop_files{files, files_thread};
+  auto& server = start({"--allow-private-sources"});
+  auto c = server.client();
+
+  auto r = c.Post("/v1/convert/file", upload("a.png", {{"to_formats", "md"},
+                                                       {"to_formats", "json"},
+                                                       {"to_formats", "html"},
+                                                       {"to_formats", "text"}}));
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json doc = json::parse(r->body)["document"];
+  EXPECT_GE(found_share(words, doc["text_content"].get<std::string>()), 0.7);
+  EXPECT_EQ(doc["json_content"]["schema_name"], "DoclingDocument");
+  EXPECT_EQ(doc["html_content"].get<std::string>().rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_FALSE(doc["md_content"].get<std::string>().empty());
+
+  // Two files -> a zip.
+  httplib::MultipartFormDataItems two = upload("a.png");
+  two.push_back({"files", bytes("b.png"), "b.png", "image/png"});
+  r = c.Post("/v1/convert/file", two);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/zip");
+  EXPECT_NE(r->get_header_value("Content-Disposition").find("converted_docs.zip"),
+            std::string::npos);
+  EXPECT_EQ(r->body.rfind("PK\x03\x04", 0), 0u);
+  EXPECT_NE(r->body.find("a.md"), std::string::npos);
+  EXPECT_NE(r->body.find("b.md"), std::string::npos);
+
+  // /v1/convert/source: a base64 file and an http URL (older field names too) -> zip.
+  const std::string b64 = base64(bytes("a.png"));
+  json source{{"options", {{"to_formats", {"md"}}}},
+              {"file_sources", {{{"base64_string", b64}, {"filename", "a.png"}}}},
+              {"http_sources",
+               {{{"url", "http://127.0.0.1:" + std::to_string(files_port) + "/docs/b.png"}}}}};
+  r = c.Post("/v1/convert/source", source.dump(), "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/zip");
+  // One source in the body.
+  json one{{"sources", {{{"kind", "file"}, {"base64_string", b64}, {"filename", "a.png"}}}}};
+  r = c.Post("/v1/convert/source", one.dump(), "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_GE(found_share(words, json::parse(r->body)["document"]["md_content"]), 0.7);
+}
+
+TEST_F(Serve, AsyncPollResultAndSingleUseDeletion) {
+  const auto words = page("a.png");
+  auto& server = start({"--result-removal-delay", "1"});
+  auto c = server.client();
+  const json submitted = post_async("a.png");
+  EXPECT_EQ(submitted["task_type"], "convert");
+  EXPECT_TRUE(submitted["task_status"] == "pending" || submitted["task_status"] == "started");
+  const std::string id = submitted["task_id"];
+  const json status = wait_done(id);
+  EXPECT_EQ(status["task_status"], "success");
+  EXPECT_EQ(status["task_meta"]["num_docs"], 1);
+  EXPECT_EQ(status["task_meta"]["num_succeeded"], 1);
+  auto r = c.Get("/v1/result/" + id);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_GE(found_share(words, json::parse(r->body)["document"]["md_content"]), 0.7);
+  // Still there right after the first fetch, gone after the delay.
+  r = c.Get("/v1/result/" + id);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  std::this_thread::sleep_for(2500ms);
+  r = c.Get("/v1/result/" + id);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(json::parse(r->body)["detail"], "Task not found.");
+
+  for (const char* path : {"/health", "/livez", "/ready", "/readyz", "/version", "/openapi.json",
+                           "/docs", "/v1/clear/converters", "/v1/clear/results?older_then=0"}) {
+    r = c.Get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 200) << path;
+  }
+  r = c.Get("/metrics");
+  ASSERT_TRUE(r);
+  for (const char* metric : {"ocrserve_tasks{status=\"pending\"}", "ocrserve_queue_depth",
+                             "ocrserve_task_latency_seconds_bucket",
+                             "ocrserve_workers{state=", "ocrserve_worker_starts_total 1"}) {
+    EXPECT_NE(r->body.find(metric), std::string::npos) << metric << "\n" << r->body;
+  }
+}
+
+TEST_F(Serve, BadRequestsGetTheirStatusAndMessage) {
+  page("a.png");
+  std::ofstream(dir_ / "empty.png").close();
+  auto& server =
+      start({"--max-request-size", "200000", "--api-key", "s3cret", "--queue-max-size", "1"});
+  auto c = server.client();
+  const httplib::Headers key{{"X-Api-Key", "s3cret"}};
+  auto detail = [](const httplib::Result& r) { return json::parse(r->body)["detail"]; };
+
+  auto r = c.Post("/v1/convert/file", upload("a.png"));  // no key
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  r = c.Post("/v1/convert/file", {{"X-Api-Key", "wrong"}}, upload("a.png"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  EXPECT_EQ(c.Get("/health")->status, 200);  // open
+
+  r = c.Post("/v1/convert/file", key,
+             httplib::MultipartFormDataItems{{"to_formats", "md", "", ""}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 422);
+  EXPECT_EQ(detail(r)[0]["loc"], json({"body", "files"}));
+  EXPECT_EQ(detail(r)[0]["msg"], "Field required");
+
+  r = c.Post("/v1/convert/file", key,
+             httplib::MultipartFormDataItems{{"files", "", "empty.png", "image/png"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(detail(r).get<std::string>().find("empty"), std::string::npos);
+
+  r = c.Post("/v1/convert/file", key, upload("a.png", {{"ocr_engine", "paddle"}}));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 422);
+  EXPECT_EQ(detail(r)[0]["loc"], json({"body", "ocr_engine"}));
+
+  r = c.Post("/v1/convert/file", key, upload("a.png", {{"do_ocr", "maybe"}, {"page_range", "x"}}));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 422);
+  r = c.Post("/v1/convert/source", key, R"({"options":{"to_formats":"md","images_scale":"big"},
+      "sources":[{"kind":"file","base64_string":"aGVsbG8=","filename":"x.png"}]})",
+             "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 422);
+  EXPECT_EQ(detail(r).size(), 2u) << r->body;
+
+  r = c.Get("/v1/status/poll/not-a-task", key);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(detail(r), "Task not found.");
+  r = c.Get("/v1/result/not-a-task", key);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+
+  // 413 from the Content-Length, before the body is read.
+  r = c.Post(
+      "/v1/convert/file", key,
+      httplib::MultipartFormDataItems{{"files", std::string(400000, 'x'), "big.png", "image/png"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+
+  // A private address as http source.
+  r = c.Post("/v1/convert/source", key,
+             R"({"sources":[{"kind":"http","url":"http://127.0.0.1:1/x.pdf"}]})",
+             "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(detail(r).get<std::string>().find("refused"), std::string::npos) << r->body;
+  r = c.Post("/v1/convert/source", key,
+             R"({"sources":[{"kind":"http","url":"http://169.254.169.254/latest/meta-data"}]})",
+             "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+
+  // Too many sources.
+  httplib::MultipartFormDataItems four;
+  for (int i = 0; i < 4; ++i) four.push_back({"files", "x", "f.png", "image/png"});
+  r = c.Post("/v1/convert/file", key, four);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+
+  // A full queue: 503 with Retry-After.
+  httplib::MultipartFormDataItems hang{{"files", bytes("a.png"), "hang-worker.png", "image/png"}};
+  r = c.Post("/v1/convert/file/async", key, hang);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  r = c.Post("/v1/convert/file/async", key, upload("a.png"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_FALSE(r->get_header_value("Retry-After").empty());
+
+  // Unharmed.
+  r = c.Get("/health");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST_F(Serve, KilledServerResumesQueuedTasksAfterRestart) {
+  page("a.png");
+  std::vector<std::string> ids;
+  {
+    auto& server = start();
+    for (int i = 0; i < 5; ++i) ids.push_back(post_async("a.png")["task_id"]);
+    server.kill9();
+  }
+  // Its worker notices the lost pipe and exits; restart on the same data dir.
+  start();
+  for (const auto& id : ids) EXPECT_EQ(wait_done(id, 90)["task_status"], "success") << id;
+  auto r = server_->client().Get("/v1/result/" + ids[4]);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST_F(Serve, WorkerLifecycleThroughTheApi) {
+  page("a.png");
+  fs::copy_file(dir_ / "a.png", dir_ / "slow-worker.png");
+  fs::copy_file(dir_ / "a.png", dir_ / "hang-worker.png");
+  auto& server = start({"--free-vram-on-idle", "--idle-timeout", "2", "--task-timeout", "6",
+                        "--max-sync-wait", "3"});
+  auto c = server.client();
+  for (int i = 0; i < 2; ++i) {
+    auto r = c.Post("/v1/convert/file", upload("a.png"));
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+  }
+  EXPECT_FALSE(children_of(server.pid()).empty());
+  std::this_thread::sleep_for(3500ms);
+  EXPECT_TRUE(children_of(server.pid()).empty()) << "a worker is still running after idle";
+
+  // kill -9 of the worker mid-task: the task is retried on a fresh worker and succeeds.
+  const std::string slow = post_async("slow-worker.png")["task_id"];
+  std::vector<pid_t> kids;
+  for (int i = 0; i < 100 && kids.empty(); ++i) {
+    std::this_thread::sleep_for(50ms);
+    kids = children_of(server.pid());
+  }
+  ASSERT_EQ(kids.size(), 1u);
+  std::this_thread::sleep_for(1000ms);  // inside the 2 s sleep of slow-worker
+  ::kill(kids[0], SIGKILL);
+  EXPECT_EQ(wait_done(slow)["task_status"], "success");
+
+  // A task over --task-timeout fails with the reason; the next one is fine.
+  const std::string hang = post_async("hang-worker.png")["task_id"];
+  const json failed = wait_done(hang);
+  EXPECT_EQ(failed["task_status"], "failure");
+  EXPECT_NE(failed["error_message"].get<std::string>().find("timed out"), std::string::npos)
+      << failed.dump();
+  auto r = c.Get("/v1/result/" + hang);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(json::parse(r->body)["status"], "failure");
+
+  // A sync request over MAX_SYNC_WAIT: 504, and the task's worker is killed.
+  r = c.Post("/v1/convert/file", upload("hang-worker.png"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 504);
+  std::string metrics;
+  for (int i = 0; i < 100; ++i) {  // the kill waits for the stop grace
+    auto m = c.Get("/metrics");
+    ASSERT_TRUE(m);
+    metrics = m->body;
+    if (metrics.find("ocrserve_worker_exits_total{reason=\"cancelled\"} 1") != std::string::npos)
+      break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_NE(metrics.find("ocrserve_worker_exits_total{reason=\"cancelled\"} 1"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("ocrserve_worker_exits_total{reason=\"timeout\"} 1"), std::string::npos);
+
+  r = c.Post("/v1/convert/file", upload("a.png"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+}
+
+}  // namespace

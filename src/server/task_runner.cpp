@@ -49,6 +49,8 @@ std::string TaskRunner::job_id(const std::string& task_id, size_t document) {
 void TaskRunner::start(const Task& task) {
   const json request = task.options.value("request", json::object());
   const double timeout = task.options.value("document_timeout_s", 0.0);
+  spdlog::info("task={} event=status status=pending documents={} resumed={}", task.id,
+               task.documents.size(), task.resumed);
   for (size_t i = 0; i < task.documents.size(); ++i) {
     const auto& doc = task.documents[i];
     if (doc.status != "pending") continue;
@@ -76,12 +78,13 @@ void TaskRunner::start(const Task& task) {
     job.on_done = [this, id, i](const supervisor::JobResult& r) { on_done(id, i, r); };
     supervisor_.submit(std::move(job));
   }
-  spdlog::info("task={} event=status status=pending documents={} resumed={}", task.id,
-               task.documents.size(), task.resumed);
 }
 
 void TaskRunner::on_done(const std::string& task_id, size_t document,
-                         const supervisor::JobResult& r) {
+                         const supervisor::JobResult& job) {
+  // A job that never ran (cancelled, timed out) has no result message.
+  supervisor::JobResult r = job;
+  if (!r.result.is_object()) r.result = json::object();
   if (stopping_) return;  // the server stops: the task stays unfinished and runs after a restart
   if (const auto report = r.result.value("report", json::object());
       report.contains("device_used_mib") && report.contains("device_total_mib")) {
