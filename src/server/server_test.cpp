@@ -19,6 +19,7 @@
 
 #include "testkit/image_io.h"
 #include "testkit/page_renderer.h"
+#include "testkit/pdf_renderer.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -257,6 +258,34 @@ TEST_F(Serve, OpenWebUiRequestGetsTheWordsInMarkdown) {
   EXPECT_TRUE(body["document"]["json_content"].is_null());
   EXPECT_TRUE(body["errors"].empty());
   EXPECT_TRUE(body["processing_time"].is_number());
+  // The server process itself never loads ONNX Runtime.
+  EXPECT_EQ(slurp("/proc/" + std::to_string(server.pid()) + "/maps").find("onnxruntime"),
+            std::string::npos);
+}
+
+TEST_F(Serve, PdfTextLayerWithPageRange) {
+  ocrserve::testkit::PdfPageSpec spec;
+  spec.title = "Harbour Survey";
+  spec.paragraphs =
+      ocrserve::testkit::split_paragraphs(ocrserve::testkit::sample_words(5, 120), 40);
+  std::vector<ocrserve::testkit::PdfPageTruth> truth;
+  const std::string pdf = ocrserve::testkit::render_pdf({spec, spec}, &truth);
+  auto& server = start();
+  httplib::MultipartFormDataItems items{{"files", pdf, "survey.pdf", "application/pdf"},
+                                        {"page_range", "2", "", ""},
+                                        {"page_range", "2", "", ""},
+                                        {"to_formats", "md", "", ""},
+                                        {"to_formats", "json", "", ""}};
+  auto r = server.client().Post("/v1/convert/file", items);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json doc = json::parse(r->body)["document"];
+  EXPECT_EQ(
+      doc["md_content"].get<std::string>().rfind("# Harbour Survey\n\n" + truth[1].blocks[0], 0),
+      0u)
+      << doc["md_content"];
+  EXPECT_EQ(doc["json_content"]["pages"].size(), 1u);
+  EXPECT_TRUE(doc["json_content"]["pages"].contains("2"));
 }
 
 TEST_F(Serve, EveryFormatSourcesAndZip) {
