@@ -4,8 +4,10 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "cli/supervisor_flags.h"
@@ -94,6 +96,14 @@ void add_flags(CLI::App& cmd, Flags& f) {
           "seconds an http source may take to download");
   setting(cmd, "--http-threads", s.http_threads, "HTTP_THREADS", "threads answering requests");
   flag(cmd, "--enable-ui", s.enable_ui, "ENABLE_UI", "accepted; the UI is not built yet");
+  // docling-serve's names for worker settings.
+  if (const char* n = std::getenv("DOCLING_SERVE_ENG_LOC_NUM_WORKERS")) {
+    ::setenv("OCRSERVE_WORKERS", n, 0);
+  }
+  if (const char* boot = std::getenv("DOCLING_SERVE_LOAD_MODELS_AT_BOOT")) {
+    const std::string v = boot;
+    if (v == "1" || v == "true" || v == "True") ::setenv("OCRSERVE_PREWARM", "ready", 0);
+  }
   add_supervisor_flags(cmd, f.workers);
 }
 
