@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <leptonica/allheaders.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -261,6 +262,38 @@ TEST_F(Serve, OpenWebUiRequestGetsTheWordsInMarkdown) {
   // The server process itself never loads ONNX Runtime.
   EXPECT_EQ(slurp("/proc/" + std::to_string(server.pid()) + "/maps").find("onnxruntime"),
             std::string::npos);
+}
+
+TEST_F(Serve, MultiPageTiffGetsEveryPage) {
+  std::vector<std::vector<std::string>> words;
+  const std::string path = (dir_ / "pages.tif").string();
+  for (uint32_t seed : {11u, 12u}) {
+    words.push_back(ocrserve::testkit::sample_words(seed, 8));
+    ocrserve::testkit::PageSpec spec;
+    spec.width_px = 700;
+    spec.height_px = 160;
+    spec.font_pt = 14;
+    spec.margin_in = 0.2;
+    const auto page = ocrserve::testkit::render_text_page(spec, words.back());
+    PIX* pix = pixCreate(page.width, page.height, 32);
+    for (int y = 0; y < page.height; ++y) {
+      for (int x = 0; x < page.width; ++x) {
+        const uint8_t* p = &page.rgb[size_t(y * page.width + x) * 3];
+        pixSetRGBPixel(pix, x, y, p[0], p[1], p[2]);
+      }
+    }
+    ASSERT_EQ(pixWriteTiff(path.c_str(), pix, IFF_TIFF_ZIP, seed == 11u ? "w" : "a"), 0);
+    pixDestroy(&pix);
+  }
+  auto& server = start();
+  auto r = server.client().Post(
+      "/v1/convert/file",
+      httplib::MultipartFormDataItems{{"files", slurp(path), "pages.tif", "image/tiff"}});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const std::string md = json::parse(r->body)["document"]["md_content"];
+  EXPECT_GE(found_share(words[0], md), 0.7) << md;
+  EXPECT_GE(found_share(words[1], md), 0.7) << md;
 }
 
 TEST_F(Serve, PdfTextLayerWithPageRange) {
