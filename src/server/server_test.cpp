@@ -101,19 +101,29 @@ class ServerProcess {
                                      "2"};
     args.insert(args.end(), flags.begin(), flags.end());
     const size_t log_start = fs::exists(log) ? fs::file_size(log) : 0;
+    // Everything the child needs is prepared before fork (other threads may hold locks).
+    std::vector<std::string> env = {"OCRSERVE_TEST_HOOKS=1",
+                                    std::string("OCRSERVE_MODELS_DIR=") + OCRSERVE_MODELS_DIR};
+    for (char** e = environ; *e; ++e) {
+      const std::string kv = *e;
+      if (kv.rfind("OCRSERVE_TEST_HOOKS=", 0) != 0 && kv.rfind("OCRSERVE_MODELS_DIR=", 0) != 0) {
+        env.push_back(kv);
+      }
+    }
+    std::vector<char*> argv, envp;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     pid_ = ::fork();
     if (pid_ == 0) {
-      ::setenv("OCRSERVE_TEST_HOOKS", "1", 1);
-      ::setenv("OCRSERVE_MODELS_DIR", OCRSERVE_MODELS_DIR, 1);
-      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       ::dup2(fd, 1);
       ::dup2(fd, 2);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
+      ::execve(argv[0], argv.data(), envp.data());
       ::_exit(127);
     }
+    ::close(fd);
     const std::string marker = "ocrserve listening on http://127.0.0.1:";
     for (int i = 0; i < 200 && port_ == 0; ++i) {
       const std::string text = slurp(log).substr(log_start);
