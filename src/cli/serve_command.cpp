@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -182,6 +183,11 @@ int run(Flags& f) {
     spdlog::info("event=stopping signal={}", sig);
     http.stop();
   });
+  // One write, before any other thread logs: tests read the port from this line.
+  const std::string listening =
+      "ocrserve listening on http://" + s.host + ":" + std::to_string(*port) + "\n";
+  std::fwrite(listening.data(), 1, listening.size(), stderr);
+  std::fflush(stderr);
   // Ready once a worker can be started: the binary is there (checked above); with prewarm, once
   // the first worker has started.
   std::thread readiness([&] {
@@ -196,7 +202,6 @@ int run(Flags& f) {
     api.set_ready(true);
     spdlog::info("event=ready");
   });
-  std::cerr << "ocrserve listening on http://" << s.host << ":" << *port << std::endl;
   spdlog::info(
       "event=listening host={} port={} data_dir={} device={} release_mode={} "
       "free_vram_on_idle={} idle_timeout_s={} prewarm={}",
