@@ -96,7 +96,8 @@ void add_flags(CLI::App& cmd, Flags& f) {
   setting(cmd, "--fetch-timeout", s.fetch_timeout_s, "FETCH_TIMEOUT",
           "seconds an http source may take to download");
   setting(cmd, "--http-threads", s.http_threads, "HTTP_THREADS", "threads answering requests");
-  flag(cmd, "--enable-ui", s.enable_ui, "ENABLE_UI", "accepted; the UI is not built yet");
+  flag(cmd, "--enable-ui", s.enable_ui, "ENABLE_UI",
+       "serve /ui: upload a document, see the result and the workers");
   // docling-serve's names for worker settings.
   if (const char* n = std::getenv("DOCLING_SERVE_ENG_LOC_NUM_WORKERS")) {
     ::setenv("OCRSERVE_WORKERS", n, 0);

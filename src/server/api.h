@@ -42,6 +42,7 @@ class Api {
   ApiResponse metrics(const ApiRequest& request);
   ApiResponse openapi(const ApiRequest& request);
   ApiResponse docs(const ApiRequest& request);
+  ApiResponse ui(const ApiRequest& request);  // 404 unless enable_ui
 
   // 401 unless the request carries the API key (when one is set). Health, readiness, version,
   // /docs and /openapi.json are open.

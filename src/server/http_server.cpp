@@ -64,7 +64,8 @@ std::string reason_phrase(int status) {
 
 bool is_open_path(const std::string& path) {
   return path == "/health" || path == "/livez" || path == "/ready" || path == "/readyz" ||
-         path == "/version" || path == "/docs" || path == "/openapi.json" || path == "/";
+         path == "/version" || path == "/docs" || path == "/openapi.json" || path == "/ui" ||
+         path == "/";
 }
 
 }  // namespace
@@ -175,6 +176,7 @@ struct HttpServer::Impl {
     route_get("/metrics", &Api::metrics);
     route_get("/openapi.json", &Api::openapi);
     route_get("/docs", &Api::docs);
+    route_get("/ui", &Api::ui);
   }
 };
 

@@ -249,7 +249,11 @@ class Serve : public ::testing::Test {
 
 TEST_F(Serve, OpenWebUiRequestGetsTheWordsInMarkdown) {
   const auto words = page("scan.png");
-  auto& server = start();
+  auto& server = start({"--enable-ui"});
+  auto ui = server.client().Get("/ui");
+  ASSERT_TRUE(ui);
+  EXPECT_EQ(ui->status, 200);
+  EXPECT_NE(ui->body.find("v1/convert/file"), std::string::npos);
   auto r = server.client().Post("/v1/convert/file",
                                 upload("scan.png", {{"to_formats", "md"},
                                                     {"image_export_mode", "placeholder"},
@@ -428,6 +432,9 @@ TEST_F(Serve, AsyncPollResultAndSingleUseDeletion) {
     ASSERT_TRUE(r) << path;
     EXPECT_EQ(r->status, 200) << path;
   }
+  r = c.Get("/ui");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);  // without --enable-ui
   r = c.Get("/metrics");
   ASSERT_TRUE(r);
   for (const char* metric : {"ocrserve_tasks{status=\"pending\"}", "ocrserve_queue_depth",
