@@ -9,6 +9,7 @@
 #include <atomic>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "server/api_types.h"
@@ -42,7 +43,9 @@ class Api {
   ApiResponse metrics(const ApiRequest& request);
   ApiResponse openapi(const ApiRequest& request);
   ApiResponse docs(const ApiRequest& request);
-  ApiResponse ui(const ApiRequest& request);  // 404 unless enable_ui
+  ApiResponse workers(const ApiRequest& request);
+  ApiResponse ui(const ApiRequest& request);        // 404 unless enable_ui
+  ApiResponse ui_asset(const ApiRequest& request);  // /ui/{name}: app.js, style.css
 
   // 401 unless the request carries the API key (when one is set). Health, readiness, version,
   // /docs and /openapi.json are open.
@@ -67,6 +70,9 @@ class Api {
 
 std::string render_metrics(const tasks::TaskRegistry& registry,
                            const supervisor::Supervisor& supervisor, const TaskRunner& runner);
+nlohmann::json workers_document(const supervisor::Supervisor& supervisor, const TaskRunner& runner);
+// The /ui files built into the binary (src/server/ui/); empty when there is none by that name.
+std::string_view ui_asset(std::string_view name);
 nlohmann::json openapi_document(const std::string& version);
 const char* docs_page();
 

@@ -65,7 +65,7 @@ std::string reason_phrase(int status) {
 bool is_open_path(const std::string& path) {
   return path == "/health" || path == "/livez" || path == "/ready" || path == "/readyz" ||
          path == "/version" || path == "/docs" || path == "/openapi.json" || path == "/ui" ||
-         path == "/";
+         path.rfind("/ui/", 0) == 0 || path == "/";
 }
 
 }  // namespace
@@ -177,6 +177,9 @@ struct HttpServer::Impl {
     route_get("/openapi.json", &Api::openapi);
     route_get("/docs", &Api::docs);
     route_get("/ui", &Api::ui);
+    route_get("/ui/", &Api::ui);
+    route_get(R"(/ui/([A-Za-z0-9_.-]+))", &Api::ui_asset, "name");
+    route_get("/v1/workers", &Api::workers);
   }
 };
 

@@ -1,5 +1,6 @@
 // /metrics: Prometheus text exposition format 0.0.4.
 #include <cctype>
+#include <chrono>
 #include <map>
 #include <sstream>
 
@@ -96,6 +97,45 @@ std::string render_metrics(const tasks::TaskRegistry& registry,
     }
   }
   return out.str();
+}
+
+// /v1/workers: the same figures as JSON, for the workers page and for scripts.
+nlohmann::json workers_document(const supervisor::Supervisor& supervisor,
+                                const TaskRunner& runner) {
+  using nlohmann::json;
+  const auto ms = [](std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  };
+  json workers = json::array();
+  for (const auto& w : supervisor.workers()) {
+    json j{{"slot", w.slot},
+           {"gpu", w.gpu},
+           {"pid", w.pid},
+           {"state", w.pid == 0 ? "NONE" : supervisor::state_name(w.state)},
+           {"tasks_done", w.tasks_done},
+           {"rss_mib", w.rss_mib},
+           {"vram_mib", w.vram_mib < 0 ? json(nullptr) : json(w.vram_mib)},
+           {"task_id", w.task_id.empty() ? json(nullptr) : json(w.task_id)},
+           {"device", w.device.empty() ? json(nullptr) : json(w.device)}};
+    workers.push_back(std::move(j));
+  }
+  json devices = json::array();
+  for (const auto& [gpu, f] : runner.device_memory()) {
+    devices.push_back({{"gpu", gpu}, {"used_mib", f.first}, {"total_mib", f.second}});
+  }
+  json events = json::array();
+  for (const auto& e : supervisor.recent_events(100)) {
+    events.push_back({{"at_ms", ms(e.at)},
+                      {"slot", e.slot},
+                      {"pid", e.pid},
+                      {"kind", e.kind},
+                      {"reason", e.reason}});
+  }
+  return {{"now_ms", ms(std::chrono::system_clock::now())},
+          {"queue_depth", supervisor.queue_depth()},
+          {"workers", std::move(workers)},
+          {"devices", std::move(devices)},
+          {"events", std::move(events)}};
 }
 
 }  // namespace ocrserve::server

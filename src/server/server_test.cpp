@@ -253,7 +253,15 @@ TEST_F(Serve, OpenWebUiRequestGetsTheWordsInMarkdown) {
   auto ui = server.client().Get("/ui");
   ASSERT_TRUE(ui);
   EXPECT_EQ(ui->status, 200);
-  EXPECT_NE(ui->body.find("v1/convert/file"), std::string::npos);
+  EXPECT_NE(ui->body.find("/ui/app.js"), std::string::npos);
+  auto js = server.client().Get("/ui/app.js");
+  ASSERT_TRUE(js);
+  EXPECT_EQ(js->status, 200);
+  EXPECT_NE(js->body.find("v1/convert/file"), std::string::npos);
+  auto workers = server.client().Get("/v1/workers");
+  ASSERT_TRUE(workers);
+  EXPECT_EQ(workers->status, 200);
+  EXPECT_TRUE(nlohmann::json::parse(workers->body).contains("workers"));
   auto r = server.client().Post("/v1/convert/file",
                                 upload("scan.png", {{"to_formats", "md"},
                                                     {"image_export_mode", "placeholder"},

@@ -1,0 +1,17 @@
+# cmake -DOUT=<file.cpp> -DFILES="a;b;c" -P embed_ui.cmake: writes a .cpp that holds each file as a
+# raw string literal, looked up by its base name through ocrserve::server::ui_asset().
+set(body "// Generated from src/server/ui/ by cmake/embed_ui.cmake; do not edit.\n")
+string(APPEND body "#include <cstring>\n#include <string_view>\n\nnamespace ocrserve::server {\n\n")
+string(APPEND body "std::string_view ui_asset(std::string_view name) {\n")
+foreach(f IN LISTS FILES)
+  get_filename_component(name "${f}" NAME)
+  file(READ "${f}" content)
+  string(FIND "${content}" ")ocrui\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${f} contains the raw string delimiter )ocrui\"")
+  endif()
+  string(APPEND body "  if (name == \"${name}\") return R\"ocrui(${content})ocrui\";\n")
+endforeach()
+string(APPEND body "  return {};\n}\n\n}  // namespace ocrserve::server\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
