@@ -42,7 +42,7 @@ async function startServer() {
 }
 
 async function main() {
-  execFileSync(path.join(buildDir, 'ocrserve-make-pages'), [path.join(tmp, 'pages'), '--count', '1', '--seed', '5']);
+  execFileSync(path.join(buildDir, 'ocrserve-make-pages'), [path.join(tmp, 'pages'), '--count', '1', '--seed', '5', '--columns', '2']);
   const png = path.join(tmp, 'pages', 'page-001.png');
   const truth = fs.readFileSync(path.join(tmp, 'pages', 'page-001.txt'), 'utf8');
   const words = [...new Set(truth.split(/\s+/).map((w) => w.replace(/[^A-Za-z]/g, '')).filter((w) => w.length >= 6))];
@@ -71,7 +71,7 @@ async function main() {
   const withProv = json.texts.filter((t) => t.prov && t.prov.length).length;
   const boxes = await page.locator('.ocr-box').count();
   check(withProv > 0, `the JSON has ${withProv} texts with prov`);
-  check(boxes === withProv, `${boxes} .ocr-box elements drawn for ${withProv} texts`);
+  check(boxes === withProv && boxes >= 2, `${boxes} .ocr-box elements drawn for ${withProv} texts`);
   const title = await page.locator('.ocr-box').first().getAttribute('title');
   check(/\(\d\.\d{3}\)$/.test(title), `a box's title shows text and score: ${title}`);
   const imgOk = await page.$eval('.page-wrap img', (i) => i.complete && i.naturalWidth > 0);
