@@ -11,27 +11,10 @@
 
 #include "testkit/rng.h"
 
+#include "testkit/cairo_util.h"
+
 namespace ocrserve::testkit {
 namespace {
-
-struct SurfaceDeleter {
-  void operator()(cairo_surface_t* s) const noexcept { cairo_surface_destroy(s); }
-};
-struct ContextDeleter {
-  void operator()(cairo_t* c) const noexcept { cairo_destroy(c); }
-};
-struct FontOptionsDeleter {
-  void operator()(cairo_font_options_t* o) const noexcept { cairo_font_options_destroy(o); }
-};
-using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
-using ContextPtr = std::unique_ptr<cairo_t, ContextDeleter>;
-using FontOptionsPtr = std::unique_ptr<cairo_font_options_t, FontOptionsDeleter>;
-
-double advance(cairo_t* cr, const std::string& s) {
-  cairo_text_extents_t e;
-  cairo_text_extents(cr, s.c_str(), &e);
-  return e.x_advance;
-}
 
 void setup_font(cairo_t* cr, const PageSpec& spec) {
   cairo_select_font_face(cr, spec.font_family.c_str(), CAIRO_FONT_SLANT_NORMAL,

@@ -9,27 +9,14 @@
 #include <memory>
 #include <stdexcept>
 
+#include "testkit/cairo_util.h"
+
 namespace ocrserve::testkit {
 namespace {
-
-struct SurfaceDeleter {
-  void operator()(cairo_surface_t* s) const noexcept { cairo_surface_destroy(s); }
-};
-struct ContextDeleter {
-  void operator()(cairo_t* c) const noexcept { cairo_destroy(c); }
-};
-using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
-using ContextPtr = std::unique_ptr<cairo_t, ContextDeleter>;
 
 cairo_status_t append(void* closure, const unsigned char* data, unsigned int length) {
   static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
   return CAIRO_STATUS_SUCCESS;
-}
-
-double advance(cairo_t* cr, const std::string& s) {
-  cairo_text_extents_t e;
-  cairo_text_extents(cr, s.c_str(), &e);
-  return e.x_advance;
 }
 
 void font(cairo_t* cr, const PdfPageSpec& spec, double size, bool bold) {
