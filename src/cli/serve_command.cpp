@@ -2,8 +2,10 @@
 
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -32,7 +34,8 @@ namespace {
 struct Flags {
   server::ServerSettings settings;
   SupervisorFlags workers;
-  std::string cors = "*";
+  std::string cors;
+  std::string hosts;
   bool keep_task_on_sync_timeout = false;
 };
 
@@ -87,15 +90,28 @@ void add_flags(CLI::App& cmd, Flags& f) {
           "delete a result RESULT_REMOVAL_DELAY seconds after its first fetch");
   setting(cmd, "--result-removal-delay", s.result_removal_delay_s, "RESULT_REMOVAL_DELAY",
           "seconds a fetched result stays (with single-use results)");
+  setting(cmd, "--result-ttl", s.result_ttl_s, "RESULT_TTL",
+          "seconds a finished result that nobody fetched is kept");
   setting(cmd, "--queue-max-size", s.queue_max_size, "QUEUE_MAX_SIZE",
           "unfinished tasks accepted before 503 + Retry-After (0 = no limit)");
   setting(cmd, "--cors-origins", f.cors, "CORS_ORIGINS",
-          "allowed CORS origins, comma separated (* = any, empty = no CORS headers)");
+          "web origins whose pages may use this server, comma separated (* = any; empty = "
+          "none: cross-origin submissions and clears are refused)");
+  setting(cmd, "--allowed-hosts", f.hosts, "ALLOWED_HOSTS",
+          "Host header names answered, comma separated (* = any; empty = loopback names when "
+          "listening on loopback, any name otherwise)");
   flag(cmd, "--allow-private-sources", s.allow_private_sources, "ALLOW_PRIVATE_SOURCES",
        "let http sources reach loopback, link-local and private addresses");
   setting(cmd, "--fetch-timeout", s.fetch_timeout_s, "FETCH_TIMEOUT",
           "seconds an http source may take to download");
-  setting(cmd, "--http-threads", s.http_threads, "HTTP_THREADS", "threads answering requests");
+  setting(cmd, "--max-connections", s.max_connections, "MAX_CONNECTIONS",
+          "open HTTP connections (one thread each); more are refused");
+  setting(cmd, "--connection-timeout", s.connection_timeout_s, "CONNECTION_TIMEOUT",
+          "seconds an idle or stalled HTTP connection stays open");
+  setting(cmd, "--max-header-count", s.max_header_count, "MAX_HEADER_COUNT",
+          "request headers accepted (431 beyond)");
+  setting(cmd, "--max-header-bytes", s.max_header_bytes, "MAX_HEADER_BYTES",
+          "bytes of request line and headers accepted (431 beyond)");
   flag(cmd, "--enable-ui", s.enable_ui, "ENABLE_UI",
        "serve /ui: upload a document, see the result and the workers");
   // docling-serve's names for worker settings.
@@ -109,9 +125,25 @@ void add_flags(CLI::App& cmd, Flags& f) {
   add_supervisor_flags(cmd, f.workers);
 }
 
-std::atomic<server::HttpServer*> g_http{nullptr};
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
 
 int run(Flags& f) {
+  // Before any thread starts: SIGINT/SIGTERM go to the one thread that waits for them, and
+  // nothing the server writes (task store, results, logs) is readable by other users.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  ::umask(077);
   if (auto ok = finish_supervisor_flags(f.workers); !ok) {
     std::cerr << "ocrserve serve: " << ok.error().message << "\n";
     return 2;
@@ -119,11 +151,8 @@ int run(Flags& f) {
   auto& s = f.settings;
   s.version = OCRSERVE_VERSION;
   s.cancel_on_sync_timeout = !f.keep_task_on_sync_timeout;
-  s.cors_origins.clear();
-  std::stringstream cors(f.cors);
-  for (std::string o; std::getline(cors, o, ',');) {
-    if (!o.empty()) s.cors_origins.push_back(o);
-  }
+  s.cors_origins = split_list(f.cors);
+  s.allowed_hosts = split_list(f.hosts);
   if (auto ok = server::validate(s); !ok) {
     std::cerr << "ocrserve serve: " << ok.error().message << "\n";
     return 2;
@@ -134,20 +163,12 @@ int run(Flags& f) {
     return 2;
   }
   tasks::TaskRegistry registry(std::move(*store), s.data_dir,
-                               {s.single_use_results, s.result_removal_delay_s});
+                               {s.single_use_results, s.result_removal_delay_s, s.result_ttl_s});
   auto unfinished = registry.recover();
   if (!unfinished) {
     std::cerr << "ocrserve serve: " << unfinished.error().message << "\n";
     return 2;
   }
-
-  // SIGINT/SIGTERM are taken by one thread; every other thread has them blocked.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
 
   supervisor::SupervisorConfig config;
   config.policy = f.workers.policy;
@@ -171,13 +192,13 @@ int run(Flags& f) {
     spdlog::info("event=resume tasks={} data_dir={}", unfinished->size(), s.data_dir);
   }
 
-  server::HttpServer http(api);
+  auto http_server = std::make_unique<server::HttpServer>(api);
+  server::HttpServer& http = *http_server;
   auto port = http.bind(s.host, s.port);
   if (!port) {
     std::cerr << "ocrserve serve: " << port.error().message << "\n";
     return 2;
   }
-  g_http = &http;
   std::thread signals([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
@@ -191,9 +212,10 @@ int run(Flags& f) {
   std::fflush(stderr);
   // Ready once a worker can be started: the binary is there (checked above); with prewarm, once
   // the first worker has started.
+  std::atomic<bool> stopping{false};
   std::thread readiness([&] {
     if (f.workers.policy.prewarm != supervisor::Prewarm::kNone) {
-      for (int i = 0; i < 600; ++i) {
+      for (int i = 0; i < 600 && !stopping; ++i) {
         bool started = false;
         for (const auto& e : workers->recent_events(64)) started |= e.kind == "started";
         if (started) break;
@@ -210,17 +232,20 @@ int run(Flags& f) {
       supervisor::release_mode_name(f.workers.policy.release_mode),
       f.workers.policy.free_vram_on_idle, f.workers.policy.idle_timeout_s,
       supervisor::prewarm_name(f.workers.policy.prewarm));
-  http.serve();
+  const auto served = http.serve();
+  if (!served) spdlog::error("{}", served.error().message);
+  stopping = true;
   readiness.join();
+  if (!served) pthread_kill(signals.native_handle(), SIGTERM);
+  signals.join();
+  // Long polls and sync waits answer now, so that their connections can close.
+  registry.stop_waiting();
+  http_server.reset();
   // Unfinished tasks stay in the store and run again at the next start.
   runner.shutting_down();
   workers.reset();
-  if (signals.joinable()) {
-    pthread_kill(signals.native_handle(), SIGTERM);
-    signals.join();
-  }
   spdlog::info("event=stopped");
-  return 0;
+  return served ? 0 : 1;
 }
 
 }  // namespace

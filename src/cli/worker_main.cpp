@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   serve->add_option("--fd", config.fd, "socket descriptor")->capture_default_str();
   serve->add_option("--gpu-index", config.gpu_index, "NVML index of this worker's GPU");
   serve->add_flag("--ready", config.start_ready, "create the sessions at start");
+  serve->add_option("--supervisor-pid", config.supervisor_pid,
+                    "exit at once if this process is not the parent (it died while starting)");
   serve->add_flag("--fresh-sessions-per-task", config.fresh_sessions_per_task,
                   "recreate the sessions for every task without releasing anything (the leaking "
                   "pattern in-process cleanup answers; for measurements)");
@@ -43,7 +45,7 @@ int main(int argc, char** argv) {
     config.engine = engine.options;
     config.models_dir = engine.models_dir;
     const char* hooks = std::getenv("OCRSERVE_TEST_HOOKS");
-    config.test_hooks = hooks && std::string(hooks) == "1";
+    config.test_hooks = ocrserve::worker::has_test_hooks() && hooks && std::string(hooks) == "1";
     return ocrserve::worker::run_worker(config);
   } catch (const std::exception& e) {
     std::cerr << "ocrserve-worker: internal error: " << e.what() << "\n";

@@ -11,12 +11,17 @@
 
 namespace ocrserve::ipc {
 
-constexpr size_t kMaxFrameBytes = 16 * 1024 * 1024;
+constexpr size_t kMaxFrameBytes = 1024 * 1024;
+constexpr size_t kMaxMessageDepth = 16;
+// Once a frame has begun, the rest of it must arrive within this time.
+constexpr int kFrameDeadlineMs = 5000;
 
 Result<void> send_message(int fd, const nlohmann::json& message);
 
-// Waits up to timeout_ms (-1 = forever). Returns nullopt on timeout; an error when the peer
-// closed the socket ("connection closed") or sent a malformed frame.
+// Waits up to timeout_ms (-1 = forever) for a frame to begin. Returns nullopt on timeout; an
+// error when the peer closed the socket ("connection closed"), or sent a frame that is too
+// large, incomplete within kFrameDeadlineMs, nested too deeply, not JSON or not a JSON object
+// with a string "type". After an error the stream is out of step: close it.
 Result<std::optional<nlohmann::json>> receive_message(int fd, int timeout_ms);
 
 }  // namespace ocrserve::ipc

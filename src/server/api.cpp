@@ -4,8 +4,14 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <filesystem>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
 
+#include <filesystem>
+#include <functional>
+
+#include "common/untrusted_text.h"
 #include "server/results.h"
 #include "server/source_fetch.h"
 
@@ -17,17 +23,18 @@ using tasks::Task;
 
 namespace {
 
-// The user's file name, reduced to a safe base name.
+// The user's file name, reduced to a safe base name: valid UTF-8, no control characters, at
+// most 200 bytes (the end kept, so the extension stays), cut between characters.
 std::string safe_filename(const std::string& name) {
   std::string base = name;
   if (auto slash = base.find_last_of("/\\"); slash != std::string::npos) {
     base = base.substr(slash + 1);
   }
   std::string clean;
-  for (unsigned char c : base) {
+  for (unsigned char c : valid_utf8(base)) {
     if (c >= 0x20 && c != 0x7f && c != ':' && c != '"') clean += char(c);
   }
-  if (clean.size() > 200) clean = clean.substr(clean.size() - 200);
+  clean = utf8_tail(clean, 200);
   if (clean.empty() || clean == "." || clean == "..") clean = "document";
   return clean;
 }
@@ -49,35 +56,47 @@ bool write_durably(const fs::path& path, const std::string& bytes) {
   return ::close(fd) == 0 && ok;
 }
 
+// Strict base64 (OpenSSL): the standard or the URL-safe alphabet, whitespace ignored, padding
+// optional but only at the end; anything else is refused.
 std::optional<std::string> base64_decode(const std::string& in) {
-  static const std::string chars =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve(in.size() * 3 / 4);
-  unsigned value = 0;
-  int bits = -8;
+  std::string text;
+  text.reserve(in.size());
   for (char c : in) {
-    if (c == '=') break;
-    if (c == '\n' || c == '\r' || c == ' ') continue;
-    char d = c == '-' ? '+' : c == '_' ? '/' : c;  // the URL-safe alphabet too
-    const auto pos = chars.find(d);
-    if (pos == std::string::npos) return std::nullopt;
-    value = (value << 6) | unsigned(pos);
-    bits += 6;
-    if (bits >= 0) {
-      out += char((value >> bits) & 0xff);
-      bits -= 8;
-    }
+    if (c == '\n' || c == '\r' || c == ' ' || c == '\t') continue;
+    text += c == '-' ? '+' : c == '_' ? '/' : c;
   }
+  size_t padding = 0;
+  while (!text.empty() && text.back() == '=' && padding < 2) {
+    text.pop_back();
+    ++padding;
+  }
+  if (text.find('=') != std::string::npos || text.size() % 4 == 1) return std::nullopt;
+  const size_t missing = (4 - text.size() % 4) % 4;
+  text.append(missing, '=');
+  std::string out(text.size() / 4 * 3, '\0');
+  const int n =
+      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                      reinterpret_cast<const unsigned char*>(text.data()), int(text.size()));
+  if (n < 0) return std::nullopt;
+  out.resize(size_t(n) - missing);
   return out;
 }
 
+// Compares digests, so that neither the content nor the length of the key leaks through timing.
 bool constant_time_equal(const std::string& a, const std::string& b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (size_t i = 0; i < a.size(); ++i) {
-    diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
-  }
-  return diff == 0;
+  unsigned char da[SHA256_DIGEST_LENGTH], db[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(a.data()), a.size(), da);
+  SHA256(reinterpret_cast<const unsigned char*>(b.data()), b.size(), db);
+  return CRYPTO_memcmp(da, db, sizeof da) == 0;
+}
+
+// Makes a folder's new entries durable.
+bool sync_directory(const fs::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
 }
 
 OptionLimits limits_of(const ServerSettings& s) {
@@ -93,6 +112,12 @@ Result<void> validate(const ServerSettings& s) {
   if (s.max_request_size < 1024) return make_error("--max-request-size: must be >= 1024 bytes");
   if (s.result_removal_delay_s < 0) return make_error("--result-removal-delay: must be >= 0");
   if (s.data_dir.empty()) return make_error("--data-dir: must not be empty");
+  if (s.max_connections < 1) return make_error("--max-connections: must be >= 1");
+  if (s.connection_timeout_s < 1) return make_error("--connection-timeout: must be >= 1 s");
+  if (s.max_header_count < 1) return make_error("--max-header-count: must be >= 1");
+  if (s.max_header_bytes < 1024) return make_error("--max-header-bytes: must be >= 1024");
+  if (s.result_ttl_s < 0) return make_error("--result-ttl: must be >= 0");
+  if (s.queue_max_size < 0) return make_error("--queue-max-size: must be >= 0");
   return {};
 }
 
@@ -158,6 +183,16 @@ ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& optio
   task.options = options.to_json();
   const fs::path spool = fs::absolute(registry_.spool_dir(task.id));
   const fs::path results = fs::absolute(registry_.result_dir(task.id));
+  // Until the task is stored, whatever goes wrong takes its spool folder with it.
+  bool stored = false;
+  auto remove_spool = [&] {
+    std::error_code ec;
+    if (!stored) fs::remove_all(spool, ec);
+  };
+  struct OnExit {
+    std::function<void()> f;
+    ~OnExit() { f(); }
+  } cleanup{remove_spool};
   for (size_t i = 0; i < uploads.size(); ++i) {
     tasks::TaskDocument doc;
     doc.filename = safe_filename(uploads[i].filename);
@@ -166,17 +201,19 @@ ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& optio
     fs::create_directories(dir, ec);
     doc.input_path = (dir / doc.filename).string();
     doc.output_dir = (results / std::to_string(i)).string();
-    if (ec || !write_durably(doc.input_path, uploads[i].bytes)) {
-      fs::remove_all(spool, ec);
+    if (ec || !write_durably(doc.input_path, uploads[i].bytes) || !sync_directory(dir)) {
       throw HttpError(507, "cannot store the upload in the data directory");
     }
     task.documents.push_back(std::move(doc));
   }
-  if (auto ok = registry_.create(task); !ok) {
-    std::error_code ec;
-    fs::remove_all(spool, ec);
-    throw HttpError(500, ok.error().message);
+  if (!sync_directory(spool) || !sync_directory(spool.parent_path())) {
+    throw HttpError(507, "cannot store the upload in the data directory");
   }
+  if (auto ok = registry_.create(task); !ok) {
+    throw HttpError(503, "The task could not be stored (" + ok.error().message + "); retry later.",
+                    {{"Retry-After", "5"}});
+  }
+  stored = true;
   for (const auto& note : options.notes) spdlog::info("task={} note=\"{}\"", task.id, note);
   runner_.start(task);
   if (async) return ApiResponse::json(task_status_json(task, runner_.position(task)));
@@ -185,8 +222,17 @@ ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& optio
                         std::chrono::milliseconds(long(settings_.max_sync_wait_s * 1000));
   auto snap = registry_.wait_finished(task.id, deadline);
   if (!snap) throw HttpError(500, "the task disappeared while converting");
+  if (!tasks::is_finished(snap->task.status) && registry_.stopping()) {
+    // The task stays stored and runs again after the restart; its result stays fetchable.
+    throw HttpError(503,
+                    "The server is shutting down. The task " + task.id +
+                        " is kept and runs after the restart: poll /v1/status/poll/" + task.id,
+                    {{"Retry-After", "5"}});
+  }
   if (!tasks::is_finished(snap->task.status)) {
     if (settings_.cancel_on_sync_timeout) {
+      // The record goes now; the folders go again once its worker has been stopped (TaskRunner
+      // cleans up after a job whose task is gone).
       runner_.cancel(snap->task, "cancelled: no result within MAX_SYNC_WAIT");
       registry_.remove(task.id);
     }
@@ -216,6 +262,13 @@ ApiResponse Api::convert_file(const ApiRequest& request, bool async) {
 }
 
 ApiResponse Api::convert_source(const ApiRequest& request, bool async) {
+  if (const size_t depth = json_nesting_depth(request.body); depth > kMaxJsonDepth) {
+    throw HttpError(422, json::array({validation_error(
+                             {"body"},
+                             "JSON nested " + std::to_string(depth) + " levels deep; at most " +
+                                 std::to_string(kMaxJsonDepth) + " are accepted",
+                             "json_invalid")}));
+  }
   const json body = json::parse(request.body, nullptr, false);
   if (body.is_discarded() || !body.is_object()) {
     throw HttpError(422, json::array({validation_error({"body"},
@@ -296,7 +349,18 @@ ApiResponse Api::convert_source(const ApiRequest& request, bool async) {
       std::map<std::string, std::string> headers;
       const json given = s.value("headers", json::object());
       for (const auto& [k, v] : given.items()) {
-        if (v.is_string()) headers[k] = v.get<std::string>();
+        if (!v.is_string()) continue;
+        const std::string value = v.get<std::string>();
+        if (headers.size() >= 32 || k.size() > 256 || value.size() > 8192 ||
+            k.find_first_of("\r\n:") != std::string::npos ||
+            value.find_first_of("\r\n") != std::string::npos) {
+          auto l = loc;
+          l.push_back("headers");
+          throw HttpError(
+              422, json::array({validation_error(
+                       l, "At most 32 headers, one line each, are accepted", "value_error")}));
+        }
+        headers[k] = value;
       }
       auto fetched = fetch_source(s["url"].get<std::string>(), headers, fetch);
       if (!fetched) throw HttpError(400, fetched.error().message);

@@ -115,7 +115,8 @@ nlohmann::json workers_document(const supervisor::Supervisor& supervisor,
            {"tasks_done", w.tasks_done},
            {"rss_mib", w.rss_mib},
            {"vram_mib", w.vram_mib < 0 ? json(nullptr) : json(w.vram_mib)},
-           {"task_id", w.task_id.empty() ? json(nullptr) : json(w.task_id)},
+           // Task ids are the only guard on results: show just enough to recognise one's own.
+           {"task", w.task_id.empty() ? json(nullptr) : json(w.task_id.substr(0, 8) + "…")},
            {"device", w.device.empty() ? json(nullptr) : json(w.device)}};
     workers.push_back(std::move(j));
   }

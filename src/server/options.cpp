@@ -4,6 +4,8 @@
 #include <cmath>
 #include <set>
 
+#include "common/untrusted_text.h"
+
 namespace ocrserve::server {
 
 using nlohmann::json;
@@ -11,6 +13,9 @@ using nlohmann::json;
 namespace {
 
 const std::set<std::string> kListFields = {"to_formats", "from_formats", "ocr_lang", "page_range"};
+// Every string option and list is bounded, so that no request can make the task record large.
+constexpr size_t kMaxStringOption = 1024;
+constexpr size_t kMaxListOption = 64;
 
 std::string join_quoted(const std::vector<std::string>& values) {
   std::string s;
@@ -36,7 +41,9 @@ class Parser {
             const json& input) {
     std::vector<json> loc = loc_;
     loc.insert(loc.end(), where.begin(), where.end());
-    errors.push_back(validation_error(loc, msg, type, input));
+    // The input is echoed back, but never more than a line of it.
+    const bool small = input.dump().size() <= 200;
+    errors.push_back(validation_error(loc, msg, type, small ? input : json("(too long to show)")));
   }
 
   // pydantic's lax boolean: true/false, 0/1 and their usual spellings.
@@ -92,9 +99,21 @@ class Parser {
   std::optional<std::string> string(const char* key) {
     if (!has(key)) return std::nullopt;
     const json& v = at(key);
-    if (v.is_string()) return v.get<std::string>();
-    fail({key}, "Input should be a valid string", "string_type", v);
-    return std::nullopt;
+    if (!v.is_string()) {
+      fail({key}, "Input should be a valid string", "string_type", v);
+      return std::nullopt;
+    }
+    if (v.get_ref<const std::string&>().size() > kMaxStringOption) {
+      too_long({key});
+      return std::nullopt;
+    }
+    return v.get<std::string>();
+  }
+
+  void too_long(std::vector<json> where) {
+    fail(std::move(where),
+         "String should have at most " + std::to_string(kMaxStringOption) + " characters",
+         "string_too_long", nullptr);
   }
 
   // One of `allowed`; `unsupported` values are valid docling values that ocrserve refuses.
@@ -127,10 +146,19 @@ class Parser {
       fail({key}, "Input should be a valid list", "list_type", v);
       return std::nullopt;
     }
+    if (v.size() > kMaxListOption) {
+      fail({key}, "List should have at most " + std::to_string(kMaxListOption) + " items",
+           "too_long", nullptr);
+      return std::nullopt;
+    }
     std::vector<std::string> out;
     for (size_t i = 0; i < v.size(); ++i) {
       if (!v[i].is_string()) {
         fail({key, i}, "Input should be a valid string", "string_type", v[i]);
+        return std::nullopt;
+      }
+      if (v[i].get_ref<const std::string&>().size() > kMaxStringOption) {
+        too_long({key, i});
         return std::nullopt;
       }
       out.push_back(v[i].get<std::string>());
@@ -261,11 +289,12 @@ json form_to_options(const std::vector<FormPart>& form) {
   json options = json::object();
   for (const auto& part : form) {
     if (!part.filename.empty() || part.name == "files") continue;
-    if (kListFields.count(part.name)) {
-      if (!options.contains(part.name)) options[part.name] = json::array();
-      options[part.name].push_back(part.value);
+    const std::string name = valid_utf8(part.name), value = valid_utf8(part.value);
+    if (kListFields.count(name)) {
+      if (!options.contains(name)) options[name] = json::array();
+      options[name].push_back(value);
     } else {
-      options[part.name] = part.value;
+      options[name] = value;
     }
   }
   return options;

@@ -103,10 +103,13 @@ class ServerProcess {
     const size_t log_start = fs::exists(log) ? fs::file_size(log) : 0;
     // Everything the child needs is prepared before fork (other threads may hold locks).
     std::vector<std::string> env = {"OCRSERVE_TEST_HOOKS=1",
-                                    std::string("OCRSERVE_MODELS_DIR=") + OCRSERVE_MODELS_DIR};
+                                    std::string("OCRSERVE_MODELS_DIR=") + OCRSERVE_MODELS_DIR,
+                                    std::string("OCRSERVE_WORKER=") + OCRSERVE_BUILD_DIR +
+                                        "/tests/ocrserve-worker-with-test-hooks"};
     for (char** e = environ; *e; ++e) {
       const std::string kv = *e;
-      if (kv.rfind("OCRSERVE_TEST_HOOKS=", 0) != 0 && kv.rfind("OCRSERVE_MODELS_DIR=", 0) != 0) {
+      if (kv.rfind("OCRSERVE_TEST_HOOKS=", 0) != 0 && kv.rfind("OCRSERVE_MODELS_DIR=", 0) != 0 &&
+          kv.rfind("OCRSERVE_WORKER=", 0) != 0) {
         env.push_back(kv);
       }
     }

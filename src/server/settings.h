@@ -23,12 +23,19 @@ struct ServerSettings {
   int max_sources_per_request = 3;
   bool single_use_results = true;
   double result_removal_delay_s = 300;
-  int queue_max_size = 0;  // unfinished tasks; 0 = no limit
-  std::vector<std::string> cors_origins{"*"};
+  double result_ttl_s = 86400;             // finished results never fetched are removed after this
+  int queue_max_size = 1000;               // unfinished tasks; 0 = no limit
+  std::vector<std::string> cors_origins;   // empty = no cross-origin use; "*" = any origin
+  std::vector<std::string> allowed_hosts;  // empty = loopback names when listening on loopback
   bool allow_private_sources = false;
   double fetch_timeout_s = 60;
   long fetch_max_redirects = 5;
-  int http_threads = 16;
+  // HTTP connections: one thread each, so slow clients, long polls and sync waits never hold
+  // the threads other requests need; beyond the limit new connections are refused.
+  int max_connections = 1000;
+  int connection_timeout_s = 60;  // an idle or stalled connection is closed after this
+  int max_header_count = 100;
+  int max_header_bytes = 32 * 1024;  // request line and headers together
   bool enable_ui = false;
   std::string version = "0.0.0";
 };

@@ -3,8 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <thread>
 
 namespace ocrserve::server {
+
+namespace {
+constexpr int kStoreAttempts = 4;
+}  // namespace
 
 using nlohmann::json;
 using tasks::Task;
@@ -63,7 +68,7 @@ void TaskRunner::start(const Task& task) {
     job.timeout_s = timeout;
     const std::string id = task.id;
     job.on_started = [this, id](const std::string&) {
-      registry_.update(id, [](Task& t) {
+      (void)registry_.update(id, [](Task& t) {
         if (t.status == TaskStatus::kPending) {
           t.status = TaskStatus::kStarted;
           t.started_at = tasks::unix_now();
@@ -86,6 +91,14 @@ void TaskRunner::on_done(const std::string& task_id, size_t document,
   supervisor::JobResult r = job;
   if (!r.result.is_object()) r.result = json::object();
   if (stopping_) return;  // the server stops: the task stays unfinished and runs after a restart
+  if (!registry_.get(task_id)) {
+    // Removed while it ran (a sync request gave up, results were cleared): the worker has been
+    // stopped by now, so whatever it left behind goes.
+    std::error_code ec;
+    std::filesystem::remove_all(registry_.spool_dir(task_id), ec);
+    std::filesystem::remove_all(registry_.result_dir(task_id), ec);
+    return;
+  }
   if (const auto report = r.result.value("report", json::object());
       report.contains("device_used_mib") && report.contains("device_total_mib")) {
     std::lock_guard lock(devices_mutex_);
@@ -94,7 +107,8 @@ void TaskRunner::on_done(const std::string& task_id, size_t document,
   }
   bool finished = false;
   double latency = 0;
-  registry_.update(task_id, [&](Task& t) {
+  auto record = [&](Task& t) {
+    finished = false;
     if (document >= t.documents.size() || tasks::is_finished(t.status)) return;
     auto& doc = t.documents[document];
     doc.status = r.ok ? "success" : "failure";
@@ -133,7 +147,21 @@ void TaskRunner::on_done(const std::string& task_id, size_t document,
     spdlog::info("task={} event=status status={} documents={} succeeded={} latency_s={:.3f}{}",
                  t.id, tasks::status_name(t.status), t.documents.size(), ok, latency,
                  first_error.empty() ? "" : " error=\"" + first_error + "\"");
-  });
+  };
+  // The outcome must be stored before anyone sees it; a store that refuses the write is given
+  // a few tries, and if it keeps refusing, the task stays unfinished and runs again after a
+  // restart (its spool files are kept for that).
+  Result<void> stored = make_error("not tried");
+  for (int attempt = 0; attempt < kStoreAttempts && !stored; ++attempt) {
+    if (!registry_.get(task_id)) return;  // removed meanwhile (cancelled, cleared)
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
+    stored = registry_.update(task_id, record);
+  }
+  if (!stored) {
+    spdlog::error("task={} event=outcome_not_stored document={} error=\"{}\"", task_id, document,
+                  stored.error().message);
+    return;
+  }
   if (finished) {
     latency_.observe(latency);
     std::error_code ec;

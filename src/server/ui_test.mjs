@@ -22,7 +22,10 @@ function fail(msg) { throw new Error(msg); }
 function check(cond, msg) { if (!cond) fail(msg); console.log('ok - ' + msg); }
 
 async function startServer() {
-  const env = Object.assign({}, process.env, {OCRSERVE_TEST_HOOKS: '1'});
+  const env = Object.assign({}, process.env, {
+    OCRSERVE_TEST_HOOKS: '1',
+    OCRSERVE_WORKER: path.join(buildDir, 'tests', 'ocrserve-worker-with-test-hooks'),
+  });
   if (modelsDir) env.OCRSERVE_MODELS_DIR = modelsDir;
   server = spawn(path.join(buildDir, 'ocrserve'),
       ['serve', '--host', '127.0.0.1', '--port', '0', '--enable-ui', '--device', 'cpu', '--threads', '2',

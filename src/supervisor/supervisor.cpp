@@ -43,11 +43,35 @@ WorkerState parse_state(const std::string& s) {
 
 int ms(double seconds) { return static_cast<int>(seconds * 1000); }
 
-// The slot keeps its place; everything about its former process goes.
+// A worker's figures are read with a fallback whatever the worker sent: a missing or mistyped
+// field never throws.
+double number(const json& object, const char* key, double fallback) {
+  if (!object.is_object()) return fallback;
+  auto it = object.find(key);
+  return it != object.end() && it->is_number() ? it->get<double>() : fallback;
+}
+
+std::string text(const json& object, const char* key, const std::string& fallback = "") {
+  if (!object.is_object()) return fallback;
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+json object(const json& parent, const char* key) {
+  if (!parent.is_object()) return json::object();
+  auto it = parent.find(key);
+  return it != parent.end() && it->is_object() ? *it : json::object();
+}
+
+// How long a worker may take to say hello after it was started.
+constexpr int kHelloWaitMs = 120000;
+
+// The slot keeps its place and its job; everything about its former process goes.
 void forget_process(WorkerInfo& info) {
   WorkerInfo empty;
   empty.slot = info.slot;
   empty.gpu = info.gpu;
+  empty.task_id = info.task_id;
   info = empty;
 }
 
@@ -97,21 +121,30 @@ struct Supervisor::Impl {
 
   void apply_report(Slot& slot, const json& report) {
     set_info(slot, [&](WorkerInfo& i) {
-      i.tasks_done = report.value("tasks_done", i.tasks_done);
-      i.rss_mib = report.value("rss_mib", i.rss_mib);
-      i.vram_mib = report.value("vram_mib", -1.0);
-      i.device = report.value("device", i.device);
-      if (report.contains("state")) i.state = parse_state(report["state"]);
+      i.tasks_done = int(number(report, "tasks_done", i.tasks_done));
+      i.rss_mib = number(report, "rss_mib", i.rss_mib);
+      i.vram_mib = number(report, "vram_mib", -1.0);
+      i.device = text(report, "device", i.device);
+      if (report.contains("state")) i.state = parse_state(text(report, "state"));
     });
-    if (report.contains("vram_mib")) {
+    if (const double vram = number(report, "vram_mib", -1); vram >= 0) {
       std::lock_guard lock(mutex);
       double& need = vram_needed[slot.gpu];
-      need = std::max(need, report["vram_mib"].get<double>());
+      need = std::max(need, vram);
     }
   }
 
-  // Starts the slot's process if it has none; waits for its hello.
-  Result<void> ensure_process(Slot& slot, bool ready) {
+  // True when a cancel for this job has been asked for (its reason in `reason`).
+  bool cancel_requested(Slot& slot, const std::string& job_id, std::string* reason = nullptr) {
+    std::lock_guard lock(mutex);
+    if (job_id.empty() || slot.cancel_job != job_id) return false;
+    if (reason) *reason = slot.cancel_reason;
+    return true;
+  }
+
+  // Starts the slot's process if it has none; waits for its hello (while `job_id`, if any, is
+  // not cancelled).
+  Result<void> ensure_process(Slot& slot, bool ready, const std::string& job_id = "") {
     if (slot.process && !slot.process->exited()) return {};
     slot.process.reset();
     const Policy& p = config.policy;
@@ -136,6 +169,8 @@ struct Supervisor::Impl {
     if (ready) o.args.push_back("--ready");
     o.args.insert(o.args.end(), config.extra_worker_args.begin(), config.extra_worker_args.end());
     o.env = config.extra_env;
+    o.args.push_back("--supervisor-pid");
+    o.args.push_back(std::to_string(::getpid()));
     if (on_gpu()) o.env.emplace_back("CUDA_VISIBLE_DEVICES", std::to_string(slot.gpu));
     set_info(slot, [](WorkerInfo& i) {
       i.state = WorkerState::kSpawning;
@@ -149,19 +184,27 @@ struct Supervisor::Impl {
     }
     slot.process = std::move(spawned).value();
     set_info(slot, [&](WorkerInfo& i) { i.pid = slot.process->pid(); });
-    auto hello = slot.process->receive(ms(120));
-    if (!hello || !*hello || (**hello).value("type", "") != "hello") {
-      slot.process->terminate(ms(config.policy.kill_grace_s));
-      const std::string reason = slot.process->exit_reason();
+    Result<std::optional<json>> hello = std::optional<json>{};
+    std::string cancelled;
+    for (int waited = 0; waited < kHelloWaitMs; waited += 100) {
+      hello = slot.process->receive(100);
+      if (!hello || *hello || cancel_requested(slot, job_id, &cancelled)) break;
+    }
+    if (!hello || !*hello || text(**hello, "type") != "hello") {
+      slot.process->terminate(cancelled.empty() ? ms(config.policy.kill_grace_s) : 0);
+      const std::string reason =
+          !cancelled.empty() ? cancelled
+          : hello && !*hello ? "no hello within " + std::to_string(kHelloWaitMs / 1000) + " s"
+                             : slot.process->exit_reason();
       slot.process.reset();
       set_info(slot, forget_process);
-      return make_error("the worker did not start: " + reason);
+      return make_error(cancelled.empty() ? "the worker did not start: " + reason : reason);
     }
-    apply_report(slot, (**hello).value("report", json::object()));
+    apply_report(slot, object(**hello, "report"));
     const double startup_ms =
         std::chrono::duration<double, std::milli>(Clock::now() - start).count();
     spdlog::info("worker started slot={} pid={} state={} startup_ms={:.0f}", slot.index,
-                 slot.process->pid(), (**hello).value("state", ""), startup_ms);
+                 slot.process->pid(), text(**hello, "state"), startup_ms);
     event(slot, slot.process->pid(), "started", ready ? "ready" : "standby",
           {{"startup_ms", startup_ms}});
     return {};
@@ -204,13 +247,13 @@ struct Supervisor::Impl {
     for (;;) {
       auto reply = slot.process->receive(ms(60));
       if (!reply || !*reply) return crashed_while_idle(slot);
-      if ((**reply).value("type", "") != "released") continue;
+      if (text(**reply, "type") != "released") continue;
       const json& r = **reply;
-      apply_report(slot, r.value("report", json::object()));
-      log_release(slot, pid, "released sessions", r.value("vram_before_mib", 0.0),
-                  r.value("vram_after_mib", 0.0),
-                  {{"rss_before_mib", r.value("rss_before_mib", 0.0)},
-                   {"rss_after_mib", r.value("rss_after_mib", 0.0)}});
+      apply_report(slot, object(r, "report"));
+      log_release(slot, pid, "released sessions", number(r, "vram_before_mib", 0),
+                  number(r, "vram_after_mib", 0),
+                  {{"rss_before_mib", number(r, "rss_before_mib", 0)},
+                   {"rss_after_mib", number(r, "rss_after_mib", 0)}});
       event(slot, pid, "released", "idle", r);
       return;
     }
@@ -255,18 +298,18 @@ struct Supervisor::Impl {
     if (p.free_vram_on_idle && p.release_mode == ReleaseMode::kPerTask) {
       reason = "per-task";
     } else if (p.max_tasks_per_worker > 0 &&
-               report.value("tasks_done", 0) >= p.max_tasks_per_worker) {
+               number(report, "tasks_done", 0) >= p.max_tasks_per_worker) {
       reason = "recycled";
-    } else if (p.max_worker_rss_mb > 0 && report.value("rss_mib", 0.0) > p.max_worker_rss_mb) {
+    } else if (p.max_worker_rss_mb > 0 && number(report, "rss_mib", 0) > p.max_worker_rss_mb) {
       reason = "recycled";
-    } else if (p.max_worker_vram_mb > 0 && report.value("vram_mib", 0.0) > p.max_worker_vram_mb) {
+    } else if (p.max_worker_vram_mb > 0 && number(report, "vram_mib", 0) > p.max_worker_vram_mb) {
       reason = "recycled";
     }
     if (!reason.empty()) {
       spdlog::info("worker slot={} pid={} recycling: {} (tasks {}, rss {:.0f} MiB, vram {} MiB)",
                    slot.index, slot.process ? slot.process->pid() : 0, reason,
-                   report.value("tasks_done", 0), report.value("rss_mib", 0.0),
-                   report.value("vram_mib", -1.0));
+                   number(report, "tasks_done", 0), number(report, "rss_mib", 0),
+                   number(report, "vram_mib", -1));
       stop_process(slot, reason);
       prewarm(slot);
     }
@@ -297,13 +340,26 @@ struct Supervisor::Impl {
 
   JobResult run_job(Slot& slot, Job& job) {
     const Policy& p = config.policy;
-    const double timeout_s = job.timeout_s > 0 ? job.timeout_s : p.task_timeout_s;
+    // A document's own timeout may shorten the server's, never lengthen it.
+    const double timeout_s =
+        job.timeout_s > 0 && (p.task_timeout_s <= 0 || job.timeout_s < p.task_timeout_s)
+            ? job.timeout_s
+            : p.task_timeout_s;
     JobResult result;
     for (;;) {
       ++result.attempts;
-      if (auto r = ensure_process(slot, true); !r) {
-        result.error = r.error().message;
+      if (std::string why; cancel_requested(slot, job.id, &why)) {
+        result.error = why;
         return result;
+      }
+      if (auto r = ensure_process(slot, true, job.id); !r) {
+        // A worker killed while starting (or one that could not start) gets one more try.
+        spdlog::warn("task {} attempt {}: {}", job.id, result.attempts, r.error().message);
+        if (cancel_requested(slot, job.id) || result.attempts >= 2) {
+          result.error = r.error().message;
+          return result;
+        }
+        continue;
       }
       WorkerProcess& proc = *slot.process;
       result.pid = proc.pid();
@@ -320,36 +376,34 @@ struct Supervisor::Impl {
                 {"request", job.request}};
       const auto deadline = Clock::now() + std::chrono::milliseconds(ms(timeout_s));
       enum { kDone, kCrash, kTimeout, kCancel } outcome = kCrash;
-      std::string cancel_reason;
+      std::string cancel_reason, protocol_error;
       if (proc.send(task)) {
         for (;;) {
           auto message = proc.receive(100);
-          if (!message) break;  // crash: the connection broke
-          if (*message && (**message).value("type", "") == "result") {
+          if (!message) {  // crash: the connection broke, or the worker broke the protocol
+            protocol_error = message.error().message;
+            break;
+          }
+          if (*message && text(**message, "type") == "result") {
             result.result = std::move(**message);
             outcome = kDone;
             break;
           }
-          {
-            std::lock_guard lock(mutex);
-            if (slot.cancel_job == job.id) {
-              cancel_reason = slot.cancel_reason;
-              outcome = kCancel;
-            }
+          if (cancel_requested(slot, job.id, &cancel_reason)) {
+            outcome = kCancel;
+            break;
           }
-          if (outcome == kCancel) break;
           if (Clock::now() > deadline) {
             outcome = kTimeout;
             break;
           }
         }
       }
-      set_info(slot, [](WorkerInfo& i) { i.task_id.clear(); });
       if (outcome == kDone) {
-        const json report = result.result.value("report", json::object());
-        apply_report(slot, report);
-        result.ok = result.result.value("ok", false);
-        result.error = result.result.value("error", "");
+        apply_report(slot, object(result.result, "report"));
+        const auto ok = result.result.find("ok");
+        result.ok = ok != result.result.end() && ok->is_boolean() && ok->get<bool>();
+        result.error = text(result.result, "error", result.ok ? "" : "the worker gave no reason");
         return result;
       }
       const pid_t pid = proc.pid();
@@ -367,7 +421,10 @@ struct Supervisor::Impl {
         return result;
       }
       proc.terminate(0);
-      const std::string reason = proc.exit_reason();
+      std::string reason = proc.exit_reason();
+      if (!protocol_error.empty() && protocol_error != "connection closed") {
+        reason = "it broke the message protocol (" + protocol_error + "): " + reason;
+      }
       slot.process.reset();
       set_info(slot, forget_process);
       event(slot, pid, "exited", "crash", {{"task", job.id}, {"error", reason}});
@@ -399,6 +456,7 @@ struct Supervisor::Impl {
           if (!queue.empty()) {
             job = std::move(queue.front());
             queue.pop_front();
+            slot.info.task_id = job->id;  // claimed: a cancel finds it from now on
             break;
           }
           const bool idle_release = p.free_vram_on_idle && slot.info.state == WorkerState::kReady;
@@ -416,23 +474,43 @@ struct Supervisor::Impl {
         continue;
       }
       if (!admit(slot, *job)) {
+        std::string cancelled;
         {
           std::lock_guard lock(mutex);
-          queue.push_front(std::move(*job));
+          slot.info.task_id.clear();
+          if (slot.cancel_job == job->id) {
+            cancelled = slot.cancel_reason;
+            slot.cancel_job.clear();
+          } else {
+            queue.push_front(std::move(*job));
+          }
         }
+        if (!cancelled.empty() && job->on_done) job->on_done({false, cancelled, {}, 0, 0});
         std::this_thread::sleep_for(std::chrono::seconds(1));
         continue;
       }
-      JobResult result = run_job(slot, *job);
+      JobResult result;
+      try {
+        result = run_job(slot, *job);
+      } catch (const std::exception& e) {
+        // Nothing a worker sends may take the supervisor down: the process goes, the job fails.
+        spdlog::error("task {}: internal error while running it: {}", job->id, e.what());
+        if (slot.process) slot.process->terminate(0);
+        slot.process.reset();
+        set_info(slot, forget_process);
+        result.ok = false;
+        result.error = std::string("internal error: ") + e.what();
+      }
       slot.last_active = Clock::now();
       {
         std::lock_guard lock(mutex);
         if (slot.cancel_job == job->id) slot.cancel_job.clear();
+        slot.info.task_id.clear();
       }
       // The caller hears first; recycling (which waits for the exit) comes after.
       if (job->on_done) job->on_done(result);
-      if (slot.process && result.result.contains("report")) {
-        after_task(slot, result.result["report"]);
+      if (slot.process && result.result.is_object() && result.result.contains("report")) {
+        after_task(slot, object(result.result, "report"));
       }
     }
     stop_process(slot, "shutdown");

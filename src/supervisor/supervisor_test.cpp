@@ -50,7 +50,7 @@ class SupervisorTest : public ::testing::Test {
     policy.device = "cpu";
     SupervisorConfig c;
     c.policy = policy;
-    c.worker_path = std::string(OCRSERVE_BUILD_DIR) + "/ocrserve-worker";
+    c.worker_path = std::string(OCRSERVE_BUILD_DIR) + "/tests/ocrserve-worker-with-test-hooks";
     c.models_dir = OCRSERVE_MODELS_DIR;
     c.spool_dir = (dir_ / "spool").string();
     c.extra_env = {{"OCRSERVE_TEST_HOOKS", "1"}};

@@ -38,6 +38,35 @@ std::string last_line(const std::string& path) {
   return nl == std::string::npos ? tail : tail.substr(nl + 1);
 }
 
+bool worker_may_inherit(const std::string& entry) {
+  // Exact names, then prefixes. Everything else (API keys, tokens, the server's own settings)
+  // stays in the server: workers parse untrusted documents.
+  static const char* const names[] = {"PATH",
+                                      "HOME",
+                                      "LANG",
+                                      "LANGUAGE",
+                                      "TZ",
+                                      "TMPDIR",
+                                      "LD_LIBRARY_PATH",
+                                      "OCRSERVE_MODELS_DIR",
+                                      "OCRSERVE_TEST_HOOKS",
+                                      "ASAN_OPTIONS",
+                                      "UBSAN_OPTIONS",
+                                      "LSAN_OPTIONS",
+                                      "TSAN_OPTIONS"};
+  static const char* const prefixes[] = {"LC_", "CUDA_", "NVIDIA_", "OMP_", "ORT_"};
+  const auto eq = entry.find('=');
+  if (eq == std::string::npos) return false;
+  const std::string name = entry.substr(0, eq);
+  for (const char* n : names) {
+    if (name == n) return true;
+  }
+  for (const char* p : prefixes) {
+    if (name.rfind(p, 0) == 0) return true;
+  }
+  return false;
+}
+
 WorkerProcess::WorkerProcess(pid_t pid, int fd, std::string stderr_path)
     : pid_(pid), fd_(fd), stderr_path_(std::move(stderr_path)) {}
 
@@ -56,7 +85,7 @@ Result<std::unique_ptr<WorkerProcess>> WorkerProcess::spawn(const SpawnOptions& 
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   if (!o.stderr_path.empty()) {
     posix_spawn_file_actions_addopen(&actions, 2, o.stderr_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
+                                     O_WRONLY | O_CREAT | O_APPEND, 0600);
   }
   posix_spawn_file_actions_adddup2(&actions, fds[1], 3);  // dup2 clears close-on-exec
   posix_spawn_file_actions_addclosefrom_np(&actions, 4);  // no other descriptor leaks in
@@ -70,6 +99,7 @@ Result<std::unique_ptr<WorkerProcess>> WorkerProcess::spawn(const SpawnOptions& 
   std::vector<std::string> env_s;
   for (char** e = environ; *e; ++e) {
     std::string entry = *e;
+    if (!worker_may_inherit(entry)) continue;
     bool replaced = false;
     for (const auto& [k, v] : o.env) replaced |= entry.rfind(k + "=", 0) == 0;
     if (!replaced) env_s.push_back(entry);

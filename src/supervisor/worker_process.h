@@ -15,11 +15,16 @@
 
 namespace ocrserve::supervisor {
 
+// True for the "NAME=value" entries of the server's environment a worker gets: locale, paths,
+// CUDA and threading settings; never secrets such as DOCLING_SERVE_API_KEY.
+bool worker_may_inherit(const std::string& entry);
+
 struct SpawnOptions {
   std::string executable;
-  std::vector<std::string> args;                         // after argv[0]
-  std::vector<std::pair<std::string, std::string>> env;  // added to / replacing the parent's
-  std::string stderr_path;                               // appended to
+  std::vector<std::string> args;  // after argv[0]
+  // Added to the allowed part of the parent's environment (see worker_may_inherit).
+  std::vector<std::pair<std::string, std::string>> env;
+  std::string stderr_path;  // appended to
 };
 
 class WorkerProcess {

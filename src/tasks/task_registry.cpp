@@ -2,8 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <openssl/rand.h>
+
 #include <filesystem>
-#include <random>
+#include <stdexcept>
 
 namespace ocrserve::tasks {
 
@@ -25,14 +27,9 @@ TaskRegistry::~TaskRegistry() {
 }
 
 std::string TaskRegistry::new_id() {
-  static std::mutex m;
-  static std::mt19937_64 rng{std::random_device{}()};
-  std::lock_guard lock(m);
-  const uint64_t a = rng(), b = rng();
   unsigned char bytes[16];
-  for (int i = 0; i < 8; ++i) {
-    bytes[i] = static_cast<unsigned char>(a >> (8 * i));
-    bytes[8 + i] = static_cast<unsigned char>(b >> (8 * i));
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    throw std::runtime_error("the system's random number generator failed");
   }
   bytes[6] = (bytes[6] & 0x0f) | 0x40;  // version 4
   bytes[8] = (bytes[8] & 0x3f) | 0x80;  // RFC 4122 variant
@@ -88,19 +85,35 @@ std::optional<TaskSnapshot> TaskRegistry::get(const std::string& id) const {
   return it->second;
 }
 
-bool TaskRegistry::update(const std::string& id, const std::function<void(Task&)>& change) {
+Result<void> TaskRegistry::update(const std::string& id, const std::function<void(Task&)>& change) {
   {
     std::lock_guard lock(mutex_);
     auto it = tasks_.find(id);
-    if (it == tasks_.end()) return false;
-    change(it->second.task);
-    ++it->second.version;
-    if (auto ok = store_->put(it->second.task); !ok) {
-      spdlog::error("task {}: {}", id, ok.error().message);
+    if (it == tasks_.end()) return make_error("task " + id + " is gone");
+    Task changed = it->second.task;
+    change(changed);
+    if (auto ok = store_->put(changed); !ok) {
+      spdlog::error("task={} event=store_failed error=\"{}\"", id, ok.error().message);
+      return ok;
     }
+    it->second.task = std::move(changed);
+    ++it->second.version;
   }
   changed_.notify_all();
-  return true;
+  return {};
+}
+
+void TaskRegistry::stop_waiting() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+}
+
+bool TaskRegistry::stopping() const {
+  std::lock_guard lock(mutex_);
+  return stopping_;
 }
 
 std::optional<TaskSnapshot> TaskRegistry::wait_for_change(
@@ -135,7 +148,7 @@ std::optional<TaskSnapshot> TaskRegistry::wait_finished(
 }
 
 void TaskRegistry::mark_fetched(const std::string& id) {
-  update(id, [](Task& t) {
+  (void)update(id, [](Task& t) {
     if (t.fetched_at == 0) t.fetched_at = unix_now();
   });
 }
@@ -167,13 +180,18 @@ size_t TaskRegistry::clear_older_than(double seconds) {
 }
 
 size_t TaskRegistry::sweep() {
-  if (!retention_.single_use_results) return 0;
-  const double cutoff = unix_now() - retention_.result_removal_delay_s;
+  const double now = unix_now();
   std::vector<std::string> doomed;
   {
     std::lock_guard lock(mutex_);
     for (const auto& [id, snap] : tasks_) {
-      if (snap.task.fetched_at > 0 && snap.task.fetched_at <= cutoff) doomed.push_back(id);
+      const Task& t = snap.task;
+      const bool fetched_long_ago = retention_.single_use_results && t.fetched_at > 0 &&
+                                    t.fetched_at <= now - retention_.result_removal_delay_s;
+      const bool unfetched_expired = retention_.result_ttl_s > 0 && is_finished(t.status) &&
+                                     t.fetched_at == 0 &&
+                                     t.finished_at <= now - retention_.result_ttl_s;
+      if (fetched_long_ago || unfetched_expired) doomed.push_back(id);
     }
   }
   for (const auto& id : doomed) remove(id);

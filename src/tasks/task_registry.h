@@ -8,7 +8,11 @@
 //   results/<task>/<n>/      what the worker wrote for document n
 //
 // Retention: with single_use_results, a result is removed result_removal_delay_s after its first
-// fetch; clear_older_than() removes finished tasks. A background thread applies the delay.
+// fetch; a finished result nobody fetched is removed result_ttl_s after it finished;
+// clear_older_than() removes finished tasks. A background thread applies both.
+//
+// Durability: a change is stored before it is visible. When the store refuses a write, the
+// change is not made in memory either and the caller hears it (create and update fail).
 //
 // Thread safety: every method may be called from any thread.
 #pragma once
@@ -33,6 +37,7 @@ namespace ocrserve::tasks {
 struct RetentionPolicy {
   bool single_use_results = true;
   double result_removal_delay_s = 300;
+  double result_ttl_s = 0;  // 0 = unfetched results are kept until cleared
 };
 
 // A task and its in-memory change counter (for long polls).
@@ -52,15 +57,16 @@ class TaskRegistry {
   // stopped) in FIFO order, set back to pending with their unfinished documents to run again.
   Result<std::vector<Task>> recover();
 
-  static std::string new_id();  // a random UUID
+  static std::string new_id();  // a random UUID (version 4) from the system's CSPRNG
   std::string spool_dir(const std::string& id) const;
   std::string result_dir(const std::string& id) const;
 
   // Assigns seq and created_at and stores the task; only then is it visible.
   Result<void> create(Task& task);
   std::optional<TaskSnapshot> get(const std::string& id) const;
-  // Applies `change`, stores the task and wakes waiters. False when the task is gone.
-  bool update(const std::string& id, const std::function<void(Task&)>& change);
+  // Applies `change` to a copy, stores it, then makes it visible and wakes waiters. An error
+  // when the task is gone or the store refused the write (then nothing changed).
+  Result<void> update(const std::string& id, const std::function<void(Task&)>& change);
   // Waits until the task's version differs from `seen` or the deadline passes.
   std::optional<TaskSnapshot> wait_for_change(const std::string& id, unsigned long long seen,
                                               std::chrono::steady_clock::time_point deadline);
@@ -73,8 +79,12 @@ class TaskRegistry {
   void remove(const std::string& id);
   // Removes finished tasks that finished more than `seconds` ago; returns how many.
   size_t clear_older_than(double seconds);
-  // Removes single-use results whose delay has passed; returns how many.
+  // Removes single-use results whose delay has passed and unfetched ones past their time to
+  // live; returns how many.
   size_t sweep();
+  // Every wait returns now and from now on (the server stops).
+  void stop_waiting();
+  bool stopping() const;
 
   std::map<std::string, size_t> counts_by_status() const;
   size_t unfinished_count() const;

@@ -56,8 +56,8 @@ TEST(TaskRegistry, UnfinishedTasksComeBackInOrderAfterReopen) {
       ASSERT_TRUE(reg->create(t).ok());
       ids.push_back(t.id);
     }
-    reg->update(ids[0], [](Task& t) { t.status = TaskStatus::kSuccess; });
-    reg->update(ids[1], [](Task& t) { t.status = TaskStatus::kStarted; });
+    ASSERT_TRUE(reg->update(ids[0], [](Task& t) { t.status = TaskStatus::kSuccess; }));
+    ASSERT_TRUE(reg->update(ids[1], [](Task& t) { t.status = TaskStatus::kStarted; }));
   }
   auto reg = open(dir.path);
   auto unfinished = reg->recover();
@@ -82,7 +82,7 @@ TEST(TaskRegistry, WaitForChangeWakesOnUpdate) {
   const auto seen = reg->get(t.id)->version;
   std::thread updater([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    reg->update(t.id, [](Task& x) { x.status = TaskStatus::kStarted; });
+    EXPECT_TRUE(reg->update(t.id, [](Task& x) { x.status = TaskStatus::kStarted; }));
   });
   const auto start = std::chrono::steady_clock::now();
   auto snap = reg->wait_for_change(t.id, seen, start + std::chrono::seconds(5));
@@ -102,7 +102,7 @@ TEST(TaskRegistry, SingleUseResultsGoAfterTheDelay) {
   Task t = make_task(*reg, "a.png");
   ASSERT_TRUE(reg->create(t).ok());
   fs::create_directories(reg->result_dir(t.id));
-  reg->update(t.id, [](Task& x) {
+  (void)reg->update(t.id, [](Task& x) {
     x.status = TaskStatus::kSuccess;
     x.finished_at = unix_now();
   });
@@ -123,7 +123,7 @@ TEST(TaskRegistry, ClearOlderThanRemovesOnlyFinishedTasks) {
   Task done = make_task(*reg, "a.png"), waiting = make_task(*reg, "b.png");
   ASSERT_TRUE(reg->create(done).ok());
   ASSERT_TRUE(reg->create(waiting).ok());
-  reg->update(done.id, [](Task& x) {
+  (void)reg->update(done.id, [](Task& x) {
     x.status = TaskStatus::kSuccess;
     x.finished_at = unix_now() - 100;
   });

@@ -1,8 +1,14 @@
 #include "worker/worker_loop.h"
 
+#include <fcntl.h>
 #include <malloc.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -23,6 +29,32 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
+
+constexpr rlim_t kMaxOpenFiles = 1024;
+
+bool write_durably(const fs::path& path, const std::string& bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      return false;
+    }
+    written += size_t(n);
+  }
+  const bool synced = ::fsync(fd) == 0;
+  return ::close(fd) == 0 && synced;
+}
+
+void sync_directory(const fs::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
 
 class Worker {
  public:
@@ -103,7 +135,8 @@ class Worker {
     return r;
   }
 
-  void test_hooks(const std::string& filename) {
+  void test_hooks([[maybe_unused]] const std::string& filename) {
+#ifdef OCRSERVE_WITH_TEST_HOOKS
     if (!config_.test_hooks) return;
     if (filename.find("crash-worker") != std::string::npos) std::abort();
     if (filename.find("slow-worker") != std::string::npos) {
@@ -119,6 +152,7 @@ class Worker {
       for (size_t i = 0; i < mib * 1048576; i += 4096) block[i] = 1;
       leaked_.push_back(block);
     }
+#endif
   }
 
   // The leaking pattern: new sessions for every task in the same process, nothing released.
@@ -159,17 +193,20 @@ class Worker {
       fs::create_directories(output_dir, ec);
       const std::string stem = fs::path(filename).stem().string();
       for (const auto& [format, content] : output->formats) {
+        const auto parsed = conversion::parse_format(format);
         const fs::path path =
-            fs::path(output_dir) / (stem + "." + (format == "text" ? "txt" : format));
-        std::ofstream out(path, std::ios::binary);
-        out << content;
-        if (!out) {
+            fs::path(output_dir) /
+            (stem + "." + (parsed ? conversion::format_extension(*parsed) : format.c_str()));
+        if (!write_durably(path, content)) {
           reply["error"] = "cannot write " + path.string();
           reply["report"] = report();
           return reply;
         }
         files.push_back({{"format", format}, {"path", path.string()}});
       }
+      // The files and their folder entries are on disk before the supervisor hears "ok".
+      sync_directory(output_dir);
+      sync_directory(fs::path(output_dir).parent_path());
       const auto& t = output->timings;
       reply["ok"] = true;
       reply["outputs"] = files;
@@ -215,10 +252,44 @@ class Worker {
   std::vector<char*> leaked_;
 };
 
+// The worker parses untrusted documents: it keeps its files private, leaves no core dumps, holds
+// a bounded number of descriptors, and never outlives its supervisor, even mid-task (killed
+// with it through PR_SET_PDEATHSIG, and gone as soon as the supervisor's socket closes).
+void confine(const WorkerConfig& config) {
+  ::umask(077);
+  const rlimit no_core{0, 0};
+  ::setrlimit(RLIMIT_CORE, &no_core);
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0) {
+    files.rlim_max = std::min<rlim_t>(files.rlim_max, kMaxOpenFiles);
+    files.rlim_cur = std::min(files.rlim_cur, files.rlim_max);
+    ::setrlimit(RLIMIT_NOFILE, &files);
+  }
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (config.supervisor_pid > 0 && ::getppid() != config.supervisor_pid) std::_Exit(0);
+  std::thread([fd = config.fd] {
+    pollfd p{fd, POLLRDHUP, 0};
+    for (;;) {
+      if (::poll(&p, 1, -1) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL))) {
+        std::_Exit(0);
+      }
+    }
+  }).detach();
+}
+
 }  // namespace
+
+bool has_test_hooks() {
+#ifdef OCRSERVE_WITH_TEST_HOOKS
+  return true;
+#else
+  return false;
+#endif
+}
 
 int run_worker(const WorkerConfig& config) {
   std::signal(SIGPIPE, SIG_IGN);
+  confine(config);
   try {
     return Worker(config).run();
   } catch (const std::exception& e) {

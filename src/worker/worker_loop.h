@@ -21,8 +21,14 @@ struct WorkerConfig {
   int gpu_index = 0;          // NVML index of this worker's GPU (for telemetry)
   bool start_ready = false;   // create sessions at start (prewarm ready) instead of standby
   bool fresh_sessions_per_task = false;  // the leaking pattern, for comparison only
-  bool test_hooks = false;    // file names can trigger crashes/hangs (OCRSERVE_TEST_HOOKS=1)
+  // File names can trigger crashes and hangs (OCRSERVE_TEST_HOOKS=1); only in the test build
+  // (ocrserve-worker-with-test-hooks), never in the ocrserve-worker that ships.
+  bool test_hooks = false;
+  int supervisor_pid = 0;  // the worker dies with this process (0 = not checked)
 };
+
+// Whether this binary was built with the test hooks.
+bool has_test_hooks();
 
 // Returns the process exit status.
 int run_worker(const WorkerConfig& config);

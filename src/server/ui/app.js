@@ -213,7 +213,7 @@ function renderWorkers(d) {
     tr.dataset.pid = w.pid;
     tr.dataset.state = w.state;
     const cells = [w.slot, w.pid, w.device || '?', w.state, w.tasks_done, w.rss_mib.toFixed(0),
-                   w.vram_mib === null ? '–' : w.vram_mib.toFixed(0), w.task_id || ''];
+                   w.vram_mib === null ? '–' : w.vram_mib.toFixed(0), w.task || ''];
     cells.forEach((c, i) => {
       const td = document.createElement('td');
       td.textContent = c;
