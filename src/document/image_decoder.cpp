@@ -2,8 +2,11 @@
 
 #include <leptonica/allheaders.h>
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace ocrserve::document {
 
@@ -53,6 +56,62 @@ std::string format_name(l_int32 format) {
   }
 }
 
+// findFileFormatBuffer() reads the first 12 bytes whatever the buffer's size.
+constexpr size_t kFormatBytes = 12;
+
+// GIF sizes read from the blocks. Leptonica's header reader decodes the whole file to learn the
+// size, and giflib's DGifSlurp decodes every frame (one byte per pixel) although only the first
+// is used: both must be checked before any of that happens.
+struct GifSizes {
+  int width = 0;  // the first frame, the one leptonica returns
+  int height = 0;
+  std::int64_t all_frames = 0;  // pixels of every frame giflib would allocate
+};
+
+std::optional<GifSizes> gif_sizes(std::string_view b) {
+  auto u8 = [&](size_t i) { return static_cast<unsigned>(static_cast<unsigned char>(b[i])); };
+  auto u16 = [&](size_t i) { return static_cast<int>(u8(i) | (u8(i + 1) << 8)); };
+  size_t pos = 13;  // "GIF89a", then the logical screen descriptor
+  if (b.size() < pos) return std::nullopt;
+  if (u8(10) & 0x80) pos += size_t{3} << ((u8(10) & 7) + 1);  // global colour table
+  // Skips data sub-blocks up to their terminator; false when the file ends first.
+  auto skip_sub_blocks = [&] {
+    while (pos < b.size()) {
+      const size_t n = u8(pos);
+      pos += 1 + n;
+      if (n == 0) return true;
+    }
+    return false;
+  };
+  GifSizes sizes;
+  bool first = true;
+  while (pos < b.size()) {
+    const unsigned kind = u8(pos++);
+    if (kind == 0x2C) {  // image descriptor: left, top, width, height, flags
+      if (pos + 9 > b.size()) break;
+      const int w = u16(pos + 4), h = u16(pos + 6);
+      const unsigned flags = u8(pos + 8);
+      pos += 9;
+      if (first) {
+        sizes.width = w;
+        sizes.height = h;
+        first = false;
+      }
+      sizes.all_frames += std::int64_t{w} * h;
+      if (flags & 0x80) pos += size_t{3} << ((flags & 7) + 1);  // local colour table
+      pos += 1;                                                 // the LZW minimum code size
+      if (!skip_sub_blocks()) break;
+    } else if (kind == 0x21) {  // extension: a label, then sub-blocks
+      pos += 1;
+      if (!skip_sub_blocks()) break;
+    } else {
+      break;  // the trailer, or bytes that giflib refuses
+    }
+  }
+  if (sizes.width <= 0 || sizes.height <= 0) return std::nullopt;
+  return sizes;
+}
+
 Image to_rgb(PIX* source) {
   PixPtr rgba(pixConvertTo32(source));
   Image image;
@@ -81,16 +140,27 @@ Result<ImageInfo> probe_image(std::string_view bytes) {
   quiet_leptonica();
   if (bytes.empty()) return make_error("the file is empty");
   l_int32 format = IFF_UNKNOWN;
-  if (findFileFormatBuffer(data_of(bytes), &format) != 0 || format_name(format).empty()) {
+  l_uint8 head[kFormatBytes] = {};  // zero-padded: a shorter file must not be read past its end
+  std::memcpy(head, bytes.data(), std::min(bytes.size(), kFormatBytes));
+  if (findFileFormatBuffer(head, &format) != 0 || format_name(format).empty()) {
     return make_error("not a supported image (PNG, JPEG, TIFF, WebP, BMP, GIF, PNM)");
   }
   ImageInfo info;
   info.format = format_name(format);
+  const std::string unreadable =
+      "the " + info.format + " header is unreadable (truncated or corrupt file)";
+  // Leptonica reads the format from 12 bytes again (and decodes nothing under 12 bytes).
+  if (bytes.size() < kFormatBytes) return make_error(unreadable);
   l_int32 w = 0, h = 0, bps = 0, spp = 0, iscmap = 0, header_format = 0;
-  if (pixReadHeaderMem(data_of(bytes), bytes.size(), &header_format, &w, &h, &bps, &spp, &iscmap) !=
-          0 ||
-      w <= 0 || h <= 0) {
-    return make_error("the " + info.format + " header is unreadable (truncated or corrupt file)");
+  if (format == IFF_GIF) {
+    const auto sizes = gif_sizes(bytes);
+    if (!sizes) return make_error(unreadable);
+    w = sizes->width;
+    h = sizes->height;
+  } else if (pixReadHeaderMem(data_of(bytes), bytes.size(), &header_format, &w, &h, &bps, &spp,
+                              &iscmap) != 0 ||
+             w <= 0 || h <= 0) {
+    return make_error(unreadable);
   }
   info.width = w;
   info.height = h;
@@ -113,11 +183,35 @@ Result<Image> decode_image(std::string_view bytes, int page, const PixelBudget& 
     return make_error("page " + std::to_string(page + 1) + " does not exist (the image has " +
                       std::to_string(info->pages) + ")");
   }
+  if (info->format == "tiff" && page > 0) {
+    // Every page of a TIFF has its own size: check the one that is about to be decoded.
+    l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, format = 0;
+    if (readHeaderMemTiff(data_of(bytes), bytes.size(), page, &w, &h, &bps, &spp, &res, &cmap,
+                          &format) != 0 ||
+        w <= 0 || h <= 0) {
+      return make_error("the header of TIFF page " + std::to_string(page + 1) +
+                        " is unreadable (truncated or corrupt file)");
+    }
+    info->width = w;
+    info->height = h;
+  }
   const std::int64_t pixels = std::int64_t{info->width} * info->height;
+  if (info->format == "gif" && pixels <= budget.max_pixels_per_page) {
+    // giflib decodes every frame although only the first becomes the page.
+    const auto sizes = gif_sizes(bytes);
+    if (sizes && sizes->all_frames > budget.max_pixels_per_page) {
+      return make_error("the GIF's frames hold " + std::to_string(sizes->all_frames) +
+                        " pixels in all, over the limit of " +
+                        std::to_string(budget.max_pixels_per_page) + " pixels per page");
+    }
+  }
   if (pixels > budget.max_pixels_per_page) {
-    return make_error("the image is " + std::to_string(info->width) + "x" +
-                      std::to_string(info->height) + " pixels, over the limit of " +
-                      std::to_string(budget.max_pixels_per_page) + " pixels per page");
+    return make_error(
+        "the image" +
+        (info->pages > 1 ? " (page " + std::to_string(page + 1) + ")" : std::string()) + " is " +
+        std::to_string(info->width) + "x" + std::to_string(info->height) +
+        " pixels, over the limit of " + std::to_string(budget.max_pixels_per_page) +
+        " pixels per page");
   }
   PixPtr pix;
   if (info->format == "jpeg") {

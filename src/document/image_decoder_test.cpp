@@ -122,6 +122,26 @@ TEST(ImageDecoder, PixelBudgetRefusesBeforeDecoding) {
   EXPECT_NE(r.error().message.find("300x200"), std::string::npos) << r.error().message;
 }
 
+TEST(ImageDecoder, PixelBudgetHoldsForEveryTiffPage) {
+  // Page 1 is small, page 2 is over the budget: page 2 must be refused, not decoded.
+  PIXA* pixa = pixaCreate(2);
+  pixaAddPix(pixa, make_pix(40, 20), L_INSERT);
+  pixaAddPix(pixa, make_pix(400, 300), L_INSERT);
+  l_uint8* data = nullptr;
+  size_t size = 0;
+  ASSERT_EQ(pixaWriteMemMultipageTiff(&data, &size, pixa), 0);
+  const std::string bytes(reinterpret_cast<char*>(data), size);
+  std::free(data);
+  pixaDestroy(&pixa);
+  PixelBudget budget;
+  budget.max_pixels_per_page = 10'000;
+  ASSERT_TRUE(decode_image(bytes, 0, budget).ok());
+  auto second = decode_image(bytes, 1, budget);
+  ASSERT_FALSE(second.ok());
+  EXPECT_NE(second.error().message.find("page 2) is 400x300"), std::string::npos)
+      << second.error().message;
+}
+
 TEST(ImageDecoder, HugePixelClaimInAHeaderIsRefused) {
   // A PNG header claiming 100000 x 100000 pixels, with no image data behind it.
   std::string png = encoded(8, 8, IFF_PNG);

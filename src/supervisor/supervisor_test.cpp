@@ -82,7 +82,10 @@ class SupervisorTest : public ::testing::Test {
 
   JobResult run(Supervisor& s, const std::string& name, double timeout_s = 0) {
     auto f = submit(s, name, timeout_s);
-    EXPECT_EQ(f.wait_for(120s), std::future_status::ready);
+    if (f.wait_for(120s) != std::future_status::ready) {
+      ADD_FAILURE() << name << ": no result within 120 s";
+      return {};
+    }
     return f.get();
   }
 
@@ -309,6 +312,114 @@ TEST_F(SupervisorTest, ThisProcessNeverMapsOnnxRuntimeOrCuda) {
   std::stringstream all;
   all << worker_maps.rdbuf();
   EXPECT_NE(all.str().find("libonnxruntime"), std::string::npos);
+}
+
+TEST_F(SupervisorTest, WorkersThatBreakTheProtocolFailTheirTaskNotTheSupervisor) {
+  Policy p;
+  Supervisor s(config(p));
+  for (const char* name : {"bad-message-worker.png", "huge-frame-worker.png"}) {
+    const JobResult r = run(s, name);
+    EXPECT_FALSE(r.ok) << name;
+    EXPECT_EQ(r.attempts, 2) << name;
+    EXPECT_NE(r.error.find("broke the message protocol"), std::string::npos) << r.error;
+  }
+  // A frame whose body never comes: the deadline inside the frame ends the wait.
+  const auto start = std::chrono::steady_clock::now();
+  const JobResult stalled = run(s, "stalled-frame-worker.png");
+  EXPECT_FALSE(stalled.ok);
+  EXPECT_NE(stalled.error.find("incomplete frame"), std::string::npos) << stalled.error;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 30s);
+  // Fields of the wrong type are read as missing, never thrown.
+  const JobResult mistyped = run(s, "mistyped-worker.png");
+  EXPECT_FALSE(mistyped.ok);
+  const JobResult fine = run(s, "fine.png");
+  EXPECT_TRUE(fine.ok) << fine.error;
+}
+
+TEST_F(SupervisorTest, AWorkerKilledWhileStartingIsRetried) {
+  auto c = config();
+  c.extra_env.emplace_back("OCRSERVE_TEST_START_DELAY_MS", "1500");
+  Supervisor s(c);
+  auto f = submit(s, "page.png");
+  pid_t starting = 0;
+  ASSERT_TRUE(eventually([&] {
+    const auto w = s.workers().front();
+    starting = w.state == WorkerState::kSpawning ? w.pid : 0;
+    return starting > 0;
+  }));
+  ::kill(starting, SIGKILL);
+  ASSERT_EQ(f.wait_for(120s), std::future_status::ready);
+  const JobResult r = f.get();
+  EXPECT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.attempts, 2);
+  EXPECT_NE(r.pid, starting);
+}
+
+TEST_F(SupervisorTest, AJobCanBeCancelledWhileItsWorkerStarts) {
+  auto c = config();
+  c.extra_env.emplace_back("OCRSERVE_TEST_START_DELAY_MS", "5000");
+  Supervisor s(c);
+  auto f = submit(s, "page.png");
+  pid_t starting = 0;
+  ASSERT_TRUE(eventually([&] {
+    const auto w = s.workers().front();
+    starting = w.state == WorkerState::kSpawning ? w.pid : 0;
+    return starting > 0;
+  }));
+  const std::string id = s.workers().front().task_id;
+  ASSERT_FALSE(id.empty()) << "the claimed job is not shown on its slot";
+  const auto asked = std::chrono::steady_clock::now();
+  EXPECT_TRUE(s.cancel(id, "cancelled by the test"));
+  ASSERT_EQ(f.wait_for(3s), std::future_status::ready) << "the cancel was lost";
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, 2s);
+  const JobResult r = f.get();
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.error, "cancelled by the test");
+  EXPECT_TRUE(eventually([&] { return !alive(starting); }, 3s));
+}
+
+TEST_F(SupervisorTest, ADocumentTimeoutCannotExceedTheTaskTimeout) {
+  Policy p;
+  p.task_timeout_s = 1.5;
+  p.kill_grace_s = 0.2;
+  Supervisor s(config(p));
+  const auto start = std::chrono::steady_clock::now();
+  const JobResult r = run(s, "hang-worker.png", /*timeout_s=*/100);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.error, "timed out after 1 s");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
+}
+
+TEST_F(SupervisorTest, WorkersGetNoSecretsFromTheEnvironment) {
+  ::setenv("DOCLING_SERVE_API_KEY", "do-not-leak", 1);
+  ::setenv("OCRSERVE_API_KEY", "do-not-leak", 1);
+  Policy p;
+  p.prewarm = Prewarm::kStandby;
+  Supervisor s(config(p));
+  ::unsetenv("DOCLING_SERVE_API_KEY");
+  ::unsetenv("OCRSERVE_API_KEY");
+  pid_t pid = 0;
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto w = s.workers().front();
+        pid = w.state == WorkerState::kStandby ? w.pid : 0;
+        return pid > 0;
+      },
+      60s));
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  std::stringstream env;
+  env << in.rdbuf();
+  EXPECT_EQ(env.str().find("do-not-leak"), std::string::npos);
+  EXPECT_EQ(env.str().find("API_KEY"), std::string::npos);
+  EXPECT_NE(env.str().find("OCRSERVE_TEST_HOOKS=1"), std::string::npos);
+  // Its limits: no core dumps.
+  std::ifstream limits("/proc/" + std::to_string(pid) + "/limits");
+  std::string line;
+  bool core_off = false;
+  while (std::getline(limits, line)) {
+    if (line.rfind("Max core file size", 0) == 0) core_off = line.find(" 0 ") != std::string::npos;
+  }
+  EXPECT_TRUE(core_off);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "tasks/task_registry.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -36,6 +37,53 @@ Task make_task(TaskRegistry& reg, const std::string& name) {
   t.documents.push_back(d);
   t.options = {{"request", {{"to_formats", {"md"}}}}};
   return t;
+}
+
+TEST(TaskRegistry, AFailedStoreWriteChangesNothingAndIsReported) {
+  TempDir dir;
+  auto store = TaskStore::open(dir.path.string(), /*busy_timeout_ms=*/50);
+  ASSERT_TRUE(store.ok());
+  TaskRegistry reg(std::move(*store), dir.path.string(), {});
+  Task t = make_task(reg, "a.png");
+  ASSERT_TRUE(reg.create(t).ok());
+  // Another connection holds the database's write lock: every write of the registry fails.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open((dir.path / "tasks.sqlite3").c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  const auto version = reg.get(t.id)->version;
+  auto failed = reg.update(t.id, [](Task& x) { x.status = TaskStatus::kSuccess; });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.error().message.find("task store"), std::string::npos);
+  EXPECT_EQ(reg.get(t.id)->task.status, TaskStatus::kPending);
+  EXPECT_EQ(reg.get(t.id)->version, version);
+  Task second = make_task(reg, "b.png");
+  EXPECT_FALSE(reg.create(second).ok());
+  EXPECT_FALSE(reg.get(second.id).has_value());
+  // The lock goes: writes work again, and what they stored is what a restart sees.
+  ASSERT_EQ(sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(other);
+  ASSERT_TRUE(reg.update(t.id, [](Task& x) { x.status = TaskStatus::kSuccess; }));
+  EXPECT_EQ(reg.get(t.id)->task.status, TaskStatus::kSuccess);
+}
+
+TEST(TaskRegistry, UnfetchedResultsExpire) {
+  TempDir dir;
+  RetentionPolicy retention;
+  retention.result_ttl_s = 0.5;
+  auto reg = open(dir.path, retention);
+  Task done = make_task(*reg, "a.png"), waiting = make_task(*reg, "b.png");
+  ASSERT_TRUE(reg->create(done).ok());
+  ASSERT_TRUE(reg->create(waiting).ok());
+  ASSERT_TRUE(reg->update(done.id, [](Task& x) {
+    x.status = TaskStatus::kSuccess;
+    x.finished_at = unix_now();
+  }));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (reg->get(done.id) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_FALSE(reg->get(done.id).has_value());
+  EXPECT_TRUE(reg->get(waiting.id).has_value());  // unfinished tasks never expire
 }
 
 TEST(TaskRegistry, IdsAreUuids) {

@@ -49,7 +49,8 @@ struct TaskStore::Impl {
 TaskStore::TaskStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TaskStore::~TaskStore() = default;
 
-Result<std::unique_ptr<TaskStore>> TaskStore::open(const std::string& data_dir) {
+Result<std::unique_ptr<TaskStore>> TaskStore::open(const std::string& data_dir,
+                                                   int busy_timeout_ms) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) return make_error("cannot create data directory " + data_dir + ": " + ec.message());
@@ -61,7 +62,7 @@ Result<std::unique_ptr<TaskStore>> TaskStore::open(const std::string& data_dir) 
   auto impl = std::make_unique<Impl>();
   impl->db.reset(raw);
   if (rc != SQLITE_OK) return impl->error("cannot open " + path);
-  sqlite3_busy_timeout(raw, 5000);
+  sqlite3_busy_timeout(raw, busy_timeout_ms);
   for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
                           "CREATE TABLE IF NOT EXISTS tasks(id TEXT PRIMARY KEY, seq INTEGER NOT "
                           "NULL, status TEXT NOT NULL, record TEXT NOT NULL)",

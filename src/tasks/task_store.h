@@ -17,7 +17,9 @@ namespace ocrserve::tasks {
 class TaskStore {
  public:
   // Opens (creating if needed) `<data_dir>/tasks.sqlite3`.
-  static Result<std::unique_ptr<TaskStore>> open(const std::string& data_dir);
+  // busy_timeout_ms: how long a write waits for a lock held by another connection.
+  static Result<std::unique_ptr<TaskStore>> open(const std::string& data_dir,
+                                                 int busy_timeout_ms = 5000);
   ~TaskStore();
   TaskStore(const TaskStore&) = delete;
   TaskStore& operator=(const TaskStore&) = delete;

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -73,6 +74,12 @@ class Worker {
         return 3;
       }
     }
+#ifdef OCRSERVE_WITH_TEST_HOOKS
+    if (const char* delay = std::getenv("OCRSERVE_TEST_START_DELAY_MS");
+        delay && config_.test_hooks) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(delay)));
+    }
+#endif
     if (!send({{"type", "hello"}, {"pid", ::getpid()}, {"state", state()}, {"report", report()}})) {
       return 0;
     }
@@ -142,8 +149,36 @@ class Worker {
     if (filename.find("slow-worker") != std::string::npos) {
       std::this_thread::sleep_for(std::chrono::seconds(2));
     }
-    if (filename.find("hang-worker") != std::string::npos) {
+    const auto hang = [] {
       for (;;) std::this_thread::sleep_for(std::chrono::seconds(60));
+    };
+    if (filename.find("hang-worker") != std::string::npos) hang();
+    // Workers that break the message protocol: the supervisor must survive each of them.
+    const auto raw = [&](const std::string& bytes) {
+      (void)!::write(config_.fd, bytes.data(), bytes.size());
+    };
+    const auto frame = [](const std::string& body) {
+      const uint32_t n = uint32_t(body.size());
+      return std::string{char(n >> 24), char(n >> 16), char(n >> 8), char(n)} + body;
+    };
+    if (filename.find("bad-message-worker") != std::string::npos) {
+      raw(frame("[1,2,3]"));
+      hang();
+    }
+    if (filename.find("huge-frame-worker") != std::string::npos) {
+      raw(std::string{'\x7f', '\xff', '\xff', '\xff'});
+      hang();
+    }
+    if (filename.find("stalled-frame-worker") != std::string::npos) {
+      raw(frame(std::string(100, ' ')).substr(0, 14));
+      hang();
+    }
+    if (filename.find("mistyped-worker") != std::string::npos) {
+      send({{"type", "result"},
+            {"ok", "yes"},
+            {"error", 3},
+            {"report", {{"rss_mib", "lots"}, {"tasks_done", {1}}, {"state", 7}}}});
+      std::_Exit(0);
     }
     if (auto at = filename.find("grow-worker-"); at != std::string::npos) {
       // Keeps the memory until the process exits, as a leak would.
