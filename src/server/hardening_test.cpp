@@ -361,6 +361,33 @@ TEST_F(Hardening, ARefusedKeyClosesTheConnectionSoItsBodyIsNeverARequest) {
   EXPECT_EQ(count_of(answer, "HTTP/1.1 "), 1u) << answer;
 }
 
+TEST_F(Hardening, AFormSentInSmallPiecesKeepsEveryField) {
+  page("a.png");
+  auto& server = start();
+  const std::string boundary = "----ocrserve-test-boundary";
+  const auto field = [&](const std::string& name, const std::string& value) {
+    return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" +
+           value + "\r\n";
+  };
+  const std::string body = field("to_formats", "json") + "--" + boundary +
+                           "\r\nContent-Disposition: form-data; name=\"files\"; "
+                           "filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n" +
+                           bytes("a.png") + "\r\n" + field("to_formats", "md") + "--" + boundary +
+                           "--\r\n";
+  RawConnection c(server.port());
+  c.send(request_head("POST /v1/convert/file HTTP/1.1",
+                      {"Content-Type: multipart/form-data; boundary=" + boundary,
+                       "Content-Length: " + std::to_string(body.size()), "Connection: close"}));
+  for (size_t at = 0; at < body.size(); at += 700) {
+    ASSERT_TRUE(c.send(body.substr(at, 700)));
+    std::this_thread::sleep_for(1ms);
+  }
+  const std::string answer = c.read_all(60s);
+  ASSERT_EQ(status_of(answer), 200) << answer.substr(0, 400);
+  EXPECT_NE(answer.find("\"json_content\":{"), std::string::npos);
+  EXPECT_NE(answer.find("\"md_content\":\""), std::string::npos);
+}
+
 TEST_F(Hardening, BadSettingsStopTheServerWithAMessage) {
   for (const std::vector<std::string>& flags :
        {std::vector<std::string>{"--max-connections", "0"},

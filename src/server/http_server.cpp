@@ -136,12 +136,17 @@ MHD_Result collect_form(void* cls, MHD_ValueKind, const char* key, const char* f
   auto* x = static_cast<Exchange*>(cls);
   auto& form = x->request.form;
   const std::string name = key ? key : "";
-  if (off == 0 || form.empty() || form.back().name != name) {
+  const std::string file = filename ? filename : "";
+  // A part arrives in pieces, each with its offset; libmicrohttpd may announce a part with an
+  // empty piece first. A piece continues the last part when it starts where that part ends.
+  const bool continues = !form.empty() && form.back().name == name &&
+                         form.back().filename == file && off == form.back().value.size();
+  if (!continues) {
     if (form.size() >= kMaxFormParts) {
       x->over_limit = true;
       return MHD_NO;
     }
-    form.push_back({name, "", filename ? filename : "", content_type ? content_type : ""});
+    form.push_back({name, "", file, content_type ? content_type : ""});
   }
   FormPart& part = form.back();
   if (part.filename.empty() && part.value.size() + size > kMaxFormFieldBytes) {
