@@ -92,20 +92,13 @@ ApiResponse task_result_response(const Task& t) {
   const bool zip = t.options.value("zip", false) || t.documents.size() > 1;
   if (zip) {
     ZipWriter writer;
-    std::set<std::string> names;
-    for (size_t i = 0; i < t.documents.size(); ++i) {
-      const auto& d = t.documents[i];
+    for (const auto& d : t.documents) {
       for (const auto& out : d.outcome.value("outputs", json::array())) {
         const std::string path = out.value("path", "");
-        std::string name = std::filesystem::path(path).filename().string();
-        if (!names.insert(name).second) {
-          name = std::to_string(i + 1) + "-" + name;
-          names.insert(name);
-        }
         bool ok = false;
         const std::string content = read_file(path, ok);
         if (!ok) throw HttpError(500, "the result files of task " + t.id + " are missing");
-        writer.add(name, content);
+        writer.add(std::filesystem::path(path).filename().string(), content);
       }
     }
     ApiResponse r;

@@ -66,5 +66,18 @@ TEST(ZipWriter, EntriesReadBack) {
   EXPECT_EQ(entries[2].second, "");
 }
 
+TEST(ZipWriter, RepeatedNamesGetUniqueOnes) {
+  ZipWriter w;
+  EXPECT_EQ(w.add("a.md", "1"), "a.md");
+  EXPECT_EQ(w.add("2-a.md", "2"), "2-a.md");
+  EXPECT_EQ(w.add("a.md", "3"), "3-a.md");  // 2-a.md is taken
+  EXPECT_EQ(w.add("\xc3\xa9t\xc3\xa9.md", "4"), "\xc3\xa9t\xc3\xa9.md");
+  const auto entries = unzip(w.finish());
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(entries[2].first, "3-a.md");
+  EXPECT_EQ(entries[2].second, "3");
+  EXPECT_EQ(entries[3].first, "\xc3\xa9t\xc3\xa9.md");
+}
+
 }  // namespace
 }  // namespace ocrserve::server
