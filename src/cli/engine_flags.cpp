@@ -17,6 +17,18 @@ void add_engine_flags(CLI::App& app, EngineFlags& f) {
       ->capture_default_str();
   app.add_option("--models", f.models_dir, "folder with the PP-OCRv4 models")
       ->envname("OCRSERVE_MODELS_DIR");
+  auto* gpu = app.add_option_group("GPU memory and speed");
+  gpu->add_option("--gpu-arena-limit-mb", o.cuda.arena_limit_mib,
+                  "hard cap on ONNX Runtime's CUDA memory arena, MiB (0 = none; the CUDA context "
+                  "comes on top)")
+      ->check(CLI::Range(0, 1 << 22))
+      ->capture_default_str();
+  gpu->add_option("--cudnn-conv-algo-search", o.cuda.conv_algo_search,
+                  "cuDNN convolution algorithm search: heuristic, exhaustive or default")
+      ->check(CLI::IsMember({"heuristic", "exhaustive", "default"}))
+      ->capture_default_str();
+  gpu->add_flag("!--no-shared-gpu-arena", o.cuda.shared_arena,
+                "give det, cls and rec one CUDA arena each instead of one shared arena");
   auto* g = app.add_option_group("OCR tuning");
   g->add_option("--det-limit-side", o.det.limit_side_len, "detector: short side at least this")
       ->capture_default_str();

@@ -102,7 +102,11 @@ std::optional<GifSizes> gif_sizes(std::string_view b) {
       pos += 1;                                                 // the LZW minimum code size
       if (!skip_sub_blocks()) break;
     } else if (kind == 0x21) {  // extension: a label, then sub-blocks
+      // giflib's DGifSlurp reads the first sub-block, then reads on up to an empty one: when
+      // the first is already empty, the size byte after it is read as one more sub-block.
       pos += 1;
+      if (pos >= b.size()) break;
+      pos += 1 + u8(pos);
       if (!skip_sub_blocks()) break;
     } else {
       break;  // the trailer, or bytes that giflib refuses

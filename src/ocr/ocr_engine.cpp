@@ -87,7 +87,7 @@ struct Sessions {
 
 Result<Sessions> create_sessions(const ModelBundle& models, const EngineOptions& options,
                                  Device device) {
-  SessionConfig config{device, options.device_id, options.threads};
+  SessionConfig config{device, options.device_id, options.threads, options.cuda};
   auto det = OnnxModel::create(models.det, config, "det");
   if (!det) return det.error();
   auto cls = OnnxModel::create(models.cls, config, "cls");

@@ -1,10 +1,62 @@
 #include "ocr/onnx_model.h"
 
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <unordered_map>
+
 namespace ocrserve::ocr {
 
 namespace {
+
 std::atomic<int> g_sessions_created{0};
+
+OrtCudnnConvAlgoSearch conv_algo_search(const std::string& name) {
+  if (name == "exhaustive") return OrtCudnnConvAlgoSearchExhaustive;
+  if (name == "default") return OrtCudnnConvAlgoSearchDefault;
+  return OrtCudnnConvAlgoSearchHeuristic;
 }
+
+OrtCUDAProviderOptions cuda_provider_options(const SessionConfig& config) {
+  OrtCUDAProviderOptions cuda{};
+  cuda.device_id = config.device_id;
+  cuda.cudnn_conv_algo_search = conv_algo_search(config.cuda.conv_algo_search);
+  cuda.arena_extend_strategy = 1;  // kSameAsRequested: the arena grows by what is asked, no more
+  cuda.do_copy_in_default_stream = 1;
+  if (config.cuda.arena_limit_mib > 0) {
+    cuda.gpu_mem_limit = size_t(config.cuda.arena_limit_mib) << 20;
+  }
+  return cuda;
+}
+
+// One CUDA arena for every session of this process (det, cls and rec), registered on the
+// environment once per device. False when ONNX Runtime refuses it: the sessions then keep their
+// own arenas.
+bool share_cuda_arena(const SessionConfig& config) {
+  static std::mutex mutex;
+  static std::map<int, bool> registered;
+  std::lock_guard lock(mutex);
+  if (auto it = registered.find(config.device_id); it != registered.end()) return it->second;
+  bool ok = false;
+  try {
+    Ort::MemoryInfo info("Cuda", OrtDeviceAllocator, config.device_id, OrtMemTypeDefault);
+    std::unordered_map<std::string, std::string> options{
+        {"device_id", std::to_string(config.device_id)},
+        {"arena_extend_strategy", "kSameAsRequested"}};
+    if (config.cuda.arena_limit_mib > 0) {
+      options["gpu_mem_limit"] = std::to_string(size_t(config.cuda.arena_limit_mib) << 20);
+    }
+    ort_env().CreateAndRegisterAllocatorV2("CUDAExecutionProvider", info, options, nullptr);
+    ok = true;
+  } catch (const Ort::Exception& e) {
+    std::fprintf(stderr, "ocrserve: one CUDA arena per session (a shared one was refused: %s)\n",
+                 e.what());
+  }
+  registered[config.device_id] = ok;
+  return ok;
+}
+
+}  // namespace
 
 Ort::Env& ort_env() {
   static Ort::Env env(ORT_LOGGING_LEVEL_ERROR, "ocrserve");
@@ -32,12 +84,10 @@ Result<OnnxModel> OnnxModel::create(const std::vector<char>& model, const Sessio
     options.SetExecutionMode(ExecutionMode::ORT_SEQUENTIAL);
     options.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_ALL);
     if (config.device == Device::kCuda) {
-      OrtCUDAProviderOptions cuda{};
-      cuda.device_id = config.device_id;
-      cuda.cudnn_conv_algo_search = OrtCudnnConvAlgoSearchDefault;
-      cuda.arena_extend_strategy = 1;  // kSameAsRequested
-      cuda.do_copy_in_default_stream = 1;
-      options.AppendExecutionProvider_CUDA(cuda);
+      options.AppendExecutionProvider_CUDA(cuda_provider_options(config));
+      if (config.cuda.shared_arena && share_cuda_arena(config)) {
+        options.AddConfigEntry("session.use_env_allocators", "1");
+      }
     }
     Ort::Session session(env, model.data(), model.size(), options);
     ++g_sessions_created;

@@ -18,6 +18,7 @@ struct SessionConfig {
   Device device = Device::kCpu;  // kCpu or kCuda (kAuto is resolved by the engine)
   int device_id = 0;
   int intra_op_threads = 1;
+  CudaOptions cuda;
 };
 
 // The one Ort::Env of this process, created on first use.

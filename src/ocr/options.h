@@ -59,9 +59,23 @@ struct RecognizerOptions {
   float space_threshold = 0.008f;
 };
 
+// How ONNX Runtime uses a GPU (ignored on the CPU).
+struct CudaOptions {
+  // The hard cap on what the sessions' memory arena may take, MiB (0 = no cap). The CUDA
+  // context and cuDNN/cuBLAS handles come on top (about 500 MiB).
+  int arena_limit_mib = 0;
+  // cuDNN's convolution algorithm search: "heuristic" (cuDNN's pick, no trial runs),
+  // "exhaustive" (tries every algorithm on each new input shape: slow first runs, more memory)
+  // or "default" (the fixed default algorithm).
+  std::string conv_algo_search = "heuristic";
+  // det, cls and rec share one arena registered on the environment, instead of one each.
+  bool shared_arena = true;
+};
+
 struct EngineOptions {
   Device device = Device::kAuto;
   int device_id = 0;
+  CudaOptions cuda;
   int threads = 1;  // CPU threads for ONNX Runtime (intra-op) and for concurrent recognition
   DetectorOptions det;
   ClassifierOptions cls;

@@ -117,7 +117,8 @@ nlohmann::json workers_document(const supervisor::Supervisor& supervisor,
            {"vram_mib", w.vram_mib < 0 ? json(nullptr) : json(w.vram_mib)},
            // Task ids are the only guard on results: show just enough to recognise one's own.
            {"task", w.task_id.empty() ? json(nullptr) : json(w.task_id.substr(0, 8) + "…")},
-           {"device", w.device.empty() ? json(nullptr) : json(w.device)}};
+           {"device", w.device.empty() ? json(nullptr) : json(w.device)},
+           {"waiting", w.waiting.empty() ? json(nullptr) : json(w.waiting)}};
     workers.push_back(std::move(j));
   }
   json devices = json::array();

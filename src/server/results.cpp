@@ -84,6 +84,9 @@ json task_status_json(const Task& t, size_t queue_position) {
                 {"num_failed", failed}}},
               {"error_message", nullptr}};
   if (queue_position > 0) status["task_position"] = queue_position;
+  if (!t.waiting_reason.empty() && t.status == tasks::TaskStatus::kPending) {
+    status["task_meta"]["waiting_reason"] = t.waiting_reason;
+  }
   if (!t.error_message.empty()) status["error_message"] = t.error_message;
   return status;
 }

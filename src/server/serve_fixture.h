@@ -97,10 +97,11 @@ class ServerProcess {
                                      "0",
                                      "--data-dir",
                                      data_dir.string(),
-                                     "--device",
-                                     "cpu",
                                      "--threads",
                                      "2"};
+    if (std::find(flags.begin(), flags.end(), "--device") == flags.end()) {
+      args.insert(args.end(), {"--device", "cpu"});
+    }
     args.insert(args.end(), flags.begin(), flags.end());
     const size_t log_start = fs::exists(log) ? fs::file_size(log) : 0;
     // Everything the child needs is prepared before fork (other threads may hold locks).

@@ -69,6 +69,7 @@ void TaskRunner::start(const Task& task) {
     const std::string id = task.id;
     job.on_started = [this, id](const std::string&) {
       (void)registry_.update(id, [](Task& t) {
+        t.waiting_reason.clear();
         if (t.status == TaskStatus::kPending) {
           t.status = TaskStatus::kStarted;
           t.started_at = tasks::unix_now();
@@ -77,8 +78,10 @@ void TaskRunner::start(const Task& task) {
         }
       });
     };
-    job.on_waiting = [id](const std::string& why) {
+    job.on_waiting = [this, id](const std::string& why) {
+      if (auto snap = registry_.get(id); !snap || snap->task.waiting_reason == why) return;
       spdlog::info("task={} event=waiting reason=\"{}\"", id, why);
+      (void)registry_.update(id, [&](Task& t) { t.waiting_reason = why; });
     };
     job.on_done = [this, id, i](const supervisor::JobResult& r) { on_done(id, i, r); };
     supervisor_.submit(std::move(job));

@@ -65,6 +65,10 @@ json object(const json& parent, const char* key) {
 
 // How long a worker may take to say hello after it was started.
 constexpr int kHelloWaitMs = 120000;
+// What the CUDA context and library handles take besides ONNX Runtime's arena: a worker's
+// VRAM budget minus this is its arena's hard cap.
+constexpr double kCudaContextMib = 512;
+constexpr double kMinArenaMib = 256;
 
 // The slot keeps its place and its job; everything about its former process goes.
 void forget_process(WorkerInfo& info) {
@@ -165,6 +169,11 @@ struct Supervisor::Impl {
     if (!config.models_dir.empty()) {
       o.args.push_back("--models");
       o.args.push_back(config.models_dir);
+    }
+    if (p.max_worker_vram_mb > 0) {
+      o.args.push_back("--gpu-arena-limit-mb");
+      o.args.push_back(
+          std::to_string(int(std::max(kMinArenaMib, p.max_worker_vram_mb - kCudaContextMib))));
     }
     if (ready) o.args.push_back("--ready");
     o.args.insert(o.args.end(), config.extra_worker_args.begin(), config.extra_worker_args.end());
@@ -329,12 +338,15 @@ struct Supervisor::Impl {
         needed = it->second;
       }
     }
-    if (memory->free_mib() >= needed) return true;
-    if (job.on_waiting) {
-      job.on_waiting("waiting for GPU memory: " + std::to_string(int(memory->free_mib())) +
-                     " MiB free on GPU " + std::to_string(slot.gpu) + ", a worker needs about " +
-                     std::to_string(int(needed)) + " MiB");
+    if (memory->free_mib() >= needed) {
+      set_info(slot, [](WorkerInfo& i) { i.waiting.clear(); });
+      return true;
     }
+    const std::string why = "waiting for GPU memory: " + std::to_string(int(memory->free_mib())) +
+                            " MiB free on GPU " + std::to_string(slot.gpu) +
+                            ", a worker needs about " + std::to_string(int(needed)) + " MiB";
+    set_info(slot, [&](WorkerInfo& i) { i.waiting = why; });
+    if (job.on_waiting) job.on_waiting(why);
     return false;
   }
 

@@ -71,7 +71,8 @@ struct WorkerInfo {
   double rss_mib = 0;
   double vram_mib = -1;  // -1 = unknown (no NVML)
   std::string task_id;
-  std::string device;  // cpu / cuda once known
+  std::string device;   // cpu / cuda once known
+  std::string waiting;  // why the slot's next task waits (GPU memory), or ""
 };
 
 // A lifecycle event, for logs, metrics and the workers page.

@@ -50,6 +50,7 @@ bool worker_may_inherit(const std::string& entry) {
                                       "LD_LIBRARY_PATH",
                                       "OCRSERVE_MODELS_DIR",
                                       "OCRSERVE_TEST_HOOKS",
+                                      "OCRSERVE_NVML_DOUBLE",
                                       "ASAN_OPTIONS",
                                       "UBSAN_OPTIONS",
                                       "LSAN_OPTIONS",

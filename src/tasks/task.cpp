@@ -44,6 +44,7 @@ json to_json(const Task& t) {
           {"options", t.options},
           {"documents", docs},
           {"error_message", t.error_message},
+          {"waiting_reason", t.waiting_reason},
           {"created_at", t.created_at},
           {"started_at", t.started_at},
           {"finished_at", t.finished_at},
@@ -68,6 +69,7 @@ Task task_from_json(const json& j) {
     t.documents.push_back(std::move(doc));
   }
   t.error_message = j.value("error_message", "");
+  t.waiting_reason = j.value("waiting_reason", "");
   t.created_at = j.value("created_at", 0.0);
   t.started_at = j.value("started_at", 0.0);
   t.finished_at = j.value("finished_at", 0.0);

@@ -34,7 +34,8 @@ struct Task {
   nlohmann::json options = nlohmann::json::object();
   std::vector<TaskDocument> documents;
   std::string error_message;
-  double created_at = 0;  // unix seconds
+  std::string waiting_reason;  // why a pending task has not started (e.g. GPU memory), or ""
+  double created_at = 0;       // unix seconds
   double started_at = 0;
   double finished_at = 0;
   double fetched_at = 0;  // first GET of its result (single-use retention)
