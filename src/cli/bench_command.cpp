@@ -1,7 +1,9 @@
 #include "cli/bench_command.h"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +16,7 @@
 #include "cli/engine_flags.h"
 #include "cli/file_reader.h"
 #include "conversion/converter.h"
+#include "gpu/nvml.h"
 
 namespace ocrserve::cli {
 
@@ -27,6 +30,18 @@ struct BenchFlags {
   ConversionFlags conversion;
   EngineFlags engine;
 };
+
+// Per-page latency percentile (p in 0..1) of the documents' times divided by their pages.
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  return values[std::min(values.size() - 1, static_cast<size_t>(p * double(values.size())))];
+}
+
+// This process's GPU memory now, MiB (nullopt without NVML); sampled after every document.
+std::optional<double> own_vram_mib(int device_id) {
+  return gpu::process_memory_mib(device_id, ::getpid());
+}
 
 double peak_rss_mib() {
   rusage usage{};
@@ -85,17 +100,28 @@ int run_bench(BenchFlags& f) {
   conversion::Timings sum;
   size_t pages = 0;
   size_t ocr_pages = 0;
+  std::vector<double> page_ms;  // each document's time per page
+  double peak_vram = -1;
   std::string error;
   const auto start = std::chrono::steady_clock::now();
   auto work = [&](conversion::Converter& converter) {
     for (size_t i = next++; i < total; i = next++) {
       const auto& [name, bytes] = inputs[i % inputs.size()];
+      const auto doc_start = std::chrono::steady_clock::now();
       auto doc = converter.convert(bytes, name, request);
       if (doc) {
         converter.render(*doc, conversion::Format::kMarkdown);
         converter.render(*doc, conversion::Format::kJson);
       }
+      const double doc_ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - doc_start)
+              .count();
+      const auto vram = own_vram_mib(f.engine.options.device_id);
       std::lock_guard lock(mutex);
+      if (vram) peak_vram = std::max(peak_vram, *vram);
+      if (doc && !doc->pages.empty()) {
+        page_ms.push_back(doc_ms / static_cast<double>(doc->pages.size()));
+      }
       if (!doc) {
         error = name + ": " + doc.error().message;
         continue;
@@ -130,6 +156,9 @@ int run_bench(BenchFlags& f) {
     out["pages_per_s"] = static_cast<double>(pages) / wall_s;
     out["s_per_page"] = wall_s / static_cast<double>(pages) * f.jobs;
     out["peak_rss_mib"] = peak_rss_mib();
+    out["p50_ms_per_page"] = percentile(page_ms, 0.5);
+    out["p95_ms_per_page"] = percentile(page_ms, 0.95);
+    out["peak_vram_mib"] = peak_vram < 0 ? nlohmann::json(nullptr) : nlohmann::json(peak_vram);
     for (const auto& [stage, ms] : stages) out["ms_per_page"][stage] = ms * per_page;
     std::cout << out.dump() << "\n";
     return 0;
@@ -148,6 +177,9 @@ int run_bench(BenchFlags& f) {
   std::printf("pages/s %.3f   s/page %.3f   wall %.2f s   peak RSS %.0f MiB\n",
               static_cast<double>(pages) / wall_s, wall_s / static_cast<double>(pages) * f.jobs,
               wall_s, peak_rss_mib());
+  std::printf("per page: p50 %.1f ms   p95 %.1f ms   peak VRAM %s\n", percentile(page_ms, 0.5),
+              percentile(page_ms, 0.95),
+              peak_vram < 0 ? "n/a (no NVML)" : (std::to_string(int(peak_vram)) + " MiB").c_str());
   return 0;
 }
 

@@ -177,7 +177,7 @@ for (const b of document.querySelectorAll('.tabs button')) {
 
 // ---- workers
 const HISTORY_MS = 5 * 60 * 1000;
-const samples = [];  // {t, queue, device, vram: {pid: mib}}
+const samples = [];  // {t, queue, device, vram: {pid: mib}, rss: {pid: mib}}
 let events = [];
 let timer = null;
 
@@ -191,10 +191,13 @@ async function pollWorkers() {
     if (!r.ok) { $('#workers-summary').textContent = 'HTTP ' + r.status; return; }
     d = await r.json();
   } catch (e) { $('#workers-summary').textContent = 'error: ' + e; return; }
-  const vram = {};
-  for (const w of d.workers) if (w.pid && w.vram_mib !== null) vram[w.pid] = w.vram_mib;
+  const vram = {}, rss = {};
+  for (const w of d.workers) {
+    if (w.pid && w.vram_mib !== null) vram[w.pid] = w.vram_mib;
+    if (w.pid) rss[w.pid] = w.rss_mib;
+  }
   const device = d.devices.reduce((s, x) => s + x.used_mib, 0);
-  samples.push({t: d.now_ms, queue: d.queue_depth, device: d.devices.length ? device : null, vram});
+  samples.push({t: d.now_ms, queue: d.queue_depth, device: d.devices.length ? device : null, vram, rss});
   while (samples.length && samples[0].t < d.now_ms - HISTORY_MS) samples.shift();
   events = d.events;
   renderWorkers(d);
@@ -204,7 +207,8 @@ async function pollWorkers() {
 function renderWorkers(d) {
   const live = d.workers.filter((w) => w.pid);
   $('#workers-summary').textContent = `${live.length} worker process(es) of ${d.workers.length} slot(s) · queue depth ${d.queue_depth}` +
-      d.devices.map((x) => ` · GPU ${x.gpu}: ${x.used_mib.toFixed(0)} / ${x.total_mib.toFixed(0)} MiB`).join('');
+      d.devices.map((x) => ` · GPU ${x.gpu}: ${x.used_mib.toFixed(0)} / ${x.total_mib.toFixed(0)} MiB`).join('') +
+      [...new Set(d.workers.filter((w) => w.waiting).map((w) => w.waiting))].map((r) => ` · ${r}`).join('');
   const tbody = $('#workers-table tbody');
   tbody.textContent = '';
   for (const w of live) {
@@ -236,9 +240,13 @@ function renderChart(now) {
   const W = 800, H = 260, L = 50, R = 40, T = 10, B = 25;
   const t0 = now - HISTORY_MS;
   const x = (t) => L + (W - L - R) * (t - t0) / HISTORY_MS;
+  // Per-worker VRAM where NVML gives figures; per-worker RSS elsewhere, so that the lifecycle
+  // (start, busy, release) shows on every machine.
+  const metric = samples.some((s) => Object.keys(s.vram).length) ? 'vram' : 'rss';
+  $('#chart-metric').textContent = metric === 'vram' ? 'VRAM per worker' : 'RSS per worker (no GPU figures here)';
   let maxMib = 1, maxQ = 1;
   for (const s of samples) {
-    for (const v of Object.values(s.vram)) maxMib = Math.max(maxMib, v);
+    for (const v of Object.values(s[metric])) maxMib = Math.max(maxMib, v);
     if (s.device !== null) maxMib = Math.max(maxMib, s.device);
     maxQ = Math.max(maxQ, s.queue);
   }
@@ -252,9 +260,9 @@ function renderChart(now) {
   const line = (pts, color, cls) => pts.length &&
       parts.push(`<polyline class="${cls}" fill="none" stroke="${color}" stroke-width="2" points="${pts.join(' ')}"/>`);
   const pids = new Set();
-  for (const s of samples) for (const p of Object.keys(s.vram)) pids.add(p);
+  for (const s of samples) for (const p of Object.keys(s[metric])) pids.add(p);
   for (const pid of pids) {
-    line(samples.filter((s) => pid in s.vram).map((s) => `${x(s.t).toFixed(1)},${y(s.vram[pid]).toFixed(1)}`), '#2b83ba', 'vram');
+    line(samples.filter((s) => pid in s[metric]).map((s) => `${x(s.t).toFixed(1)},${y(s[metric][pid]).toFixed(1)}`), '#2b83ba', metric);
   }
   line(samples.filter((s) => s.device !== null).map((s) => `${x(s.t).toFixed(1)},${y(s.device).toFixed(1)}`), '#555', 'device');
   line(samples.map((s) => `${x(s.t).toFixed(1)},${yq(s.queue).toFixed(1)}`), '#d7191c', 'queue');
