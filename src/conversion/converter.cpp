@@ -1,5 +1,7 @@
 #include "conversion/converter.h"
 
+#include "document/content_kind.h"
+
 #include <algorithm>
 #include <chrono>
 
@@ -183,7 +185,12 @@ Result<void> Converter::convert_image(std::string_view bytes, const ConversionRe
       std::min<std::int64_t>(budget.max_pixels_per_page, request.max_pixels_per_page);
   auto start = Clock::now();
   auto info = document::probe_image(bytes);
-  if (!info) return info.error();
+  if (!info) {
+    if (info.error().message.rfind("not a supported image", 0) == 0) {
+      return make_error(document::unsupported_file_message(bytes, doc.source.filename));
+    }
+    return info.error();
+  }
   doc.source.mimetype = document::mimetype_of(info->format);
   if (info->pages > request.max_pages) {
     return make_error("the image has " + std::to_string(info->pages) +

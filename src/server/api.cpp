@@ -435,6 +435,16 @@ ApiResponse Api::clear_results(const ApiRequest& request) {
   return ApiResponse::json({{"status", "ok"}, {"removed", removed}});
 }
 
+ApiResponse Api::root(const ApiRequest&) {
+  ApiResponse r;
+  r.status = 307;
+  r.content_type = "text/plain; charset=utf-8";
+  const std::string where = settings_.enable_ui ? "/ui" : "/docs";
+  r.headers.push_back({"Location", where});
+  r.body = "See " + where + "\n";
+  return r;
+}
+
 ApiResponse Api::health(const ApiRequest&) { return ApiResponse::json({{"status", "ok"}}); }
 
 ApiResponse Api::ready(const ApiRequest&) {

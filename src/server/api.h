@@ -37,6 +37,7 @@ class Api {
   ApiResponse result(const ApiRequest& request);
   ApiResponse clear_converters(const ApiRequest& request);
   ApiResponse clear_results(const ApiRequest& request);
+  ApiResponse root(const ApiRequest& request);  // redirects to /ui when enabled, else /docs
   ApiResponse health(const ApiRequest& request);
   ApiResponse ready(const ApiRequest& request);
   ApiResponse version(const ApiRequest& request);

@@ -63,6 +63,7 @@ std::vector<Route> routes() {
       {"GET", "/v1/clear/results", "", false, false, plain(&Api::clear_results)},
       {"GET", "/v1/workers", "", false, false, plain(&Api::workers)},
       {"GET", "/metrics", "", false, false, plain(&Api::metrics)},
+      {"GET", "/", "", false, true, plain(&Api::root)},
       {"GET", "/health", "", false, true, plain(&Api::health)},
       {"GET", "/livez", "", false, true, plain(&Api::health)},
       {"GET", "/ready", "", false, true, plain(&Api::ready)},

@@ -8,6 +8,10 @@ namespace {
 TEST_F(Serve, OpenWebUiRequestGetsTheWordsInMarkdown) {
   const auto words = page("scan.png");
   auto& server = start({"--enable-ui"});
+  auto root = server.client().Get("/");
+  ASSERT_TRUE(root);
+  EXPECT_EQ(root->status, 307);
+  EXPECT_EQ(root->get_header_value("Location"), "/ui");
   auto ui = server.client().Get("/ui");
   ASSERT_TRUE(ui);
   EXPECT_EQ(ui->status, 200);
@@ -39,6 +43,9 @@ TEST_F(Serve, OpenWebUiRequestGetsTheWordsInMarkdown) {
   EXPECT_TRUE(body["document"]["json_content"].is_null());
   EXPECT_TRUE(body["errors"].empty());
   EXPECT_TRUE(body["processing_time"].is_number());
+  // The log says where the conversion ran.
+  EXPECT_NE(slurp(dir_ / "server.log").find("event=device device=cpu requested=cpu"),
+            std::string::npos);
   // The server process itself never loads ONNX Runtime.
   EXPECT_EQ(slurp("/proc/" + std::to_string(server.pid()) + "/maps").find("onnxruntime"),
             std::string::npos);

@@ -139,8 +139,9 @@ Result<FetchedDocument> fetch_source(const std::string& url,
   const std::string where = "source " + url + ": ";
   if (!t.refused.empty()) {
     return make_error(where + "refused: the address " + t.refused +
-                      " is loopback, link-local or private (the server does not fetch from "
-                      "internal networks)");
+                      " is loopback, link-local or private. To let the server fetch from internal "
+                      "networks, start it with --allow-private-sources "
+                      "(DOCLING_SERVE_ALLOW_PRIVATE_SOURCES=true).");
   }
   if (t.too_big || rc == CURLE_FILESIZE_EXCEEDED) {
     return make_error(where + "larger than the limit of " + std::to_string(limits.max_bytes >> 20) +

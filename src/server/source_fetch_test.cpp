@@ -30,6 +30,10 @@ TEST(SourceFetch, LoopbackIsRefusedBeforeConnecting) {
   auto r = fetch_source("http://localhost:9/doc.pdf", {}, {});
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("refused"), std::string::npos) << r.error().message;
+  // The message names the fix: the flag and its environment variable.
+  EXPECT_NE(r.error().message.find("--allow-private-sources (DOCLING_SERVE_ALLOW_PRIVATE_SOURCES"),
+            std::string::npos)
+      << r.error().message;
 }
 
 }  // namespace

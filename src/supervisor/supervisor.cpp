@@ -124,6 +124,14 @@ struct Supervisor::Impl {
   }
 
   void apply_report(Slot& slot, const json& report) {
+    const std::string device = text(report, "device");
+    std::string before;
+    set_info(slot, [&](WorkerInfo& i) { before = i.device; });
+    if (!device.empty() && device != before) {
+      // Where --device auto landed, said once per process.
+      spdlog::info("worker slot={} pid={} event=device device={} requested={}", slot.index,
+                   slot.process ? slot.process->pid() : 0, device, config.policy.device);
+    }
     set_info(slot, [&](WorkerInfo& i) {
       i.tasks_done = int(number(report, "tasks_done", i.tasks_done));
       i.rss_mib = number(report, "rss_mib", i.rss_mib);
