@@ -95,6 +95,8 @@ TEST_F(ConvertCli, BadFilesGetOneClearLineAndTheOthersAreStillConverted) {
             std::string::npos)
       << r.err;
   EXPECT_NE(slurp(out / "good.md").find("Morning delivery arrived early"), std::string::npos);
+  EXPECT_NE(r.err.find("wrote " + (out / "good.md").string()), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("wrote " + (out / "good.json").string()), std::string::npos) << r.err;
   EXPECT_NE(slurp(out / "good.json").find("\"confidence\""), std::string::npos);
   EXPECT_FALSE(fs::exists(out / "empty.md"));
 }

@@ -107,9 +107,13 @@ int run(Flags& f) {
           std::cerr << "ocrserve: OCR on " << report.value("device", "cpu") << " (worker pid "
                     << r.pid << ")\n";
         }
-        if (r.ok && to_stdout) {
+        if (r.ok) {
           for (const auto& o : r.result.value("outputs", nlohmann::json::array())) {
-            stdout_files.push_back(o.value("path", ""));
+            if (to_stdout) {
+              stdout_files.push_back(o.value("path", ""));
+            } else {
+              std::cerr << "ocrserve: wrote " << o.value("path", "") << "\n";
+            }
           }
         }
         ++done;
