@@ -36,6 +36,13 @@ std::string render_metrics(const tasks::TaskRegistry& registry,
   for (const auto& [status, n] : registry.counts_by_status()) {
     out << "ocrserve_tasks{status=\"" << status << "\"} " << n << "\n";
   }
+  header(out, "ocrserve_tasks_accepted_total", "counter",
+         "Tasks this process accepted or resumed after a restart.");
+  out << "ocrserve_tasks_accepted_total " << runner.accepted_total() << "\n";
+  header(out, "ocrserve_tasks_finished_total", "counter",
+         "Tasks this process finished, by outcome (results removed later still count).");
+  out << "ocrserve_tasks_finished_total{status=\"success\"} " << runner.succeeded_total() << "\n";
+  out << "ocrserve_tasks_finished_total{status=\"failure\"} " << runner.failed_total() << "\n";
   header(out, "ocrserve_queue_depth", "gauge", "Documents waiting for a worker.");
   out << "ocrserve_queue_depth " << supervisor.queue_depth() << "\n";
 

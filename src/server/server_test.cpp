@@ -211,10 +211,14 @@ TEST_F(Serve, AsyncPollResultAndSingleUseDeletion) {
   r = c.Get("/metrics");
   ASSERT_TRUE(r);
   for (const char* metric : {"ocrserve_tasks{status=\"pending\"}", "ocrserve_queue_depth",
-                             "ocrserve_task_latency_seconds_bucket",
-                             "ocrserve_workers{state=", "ocrserve_worker_starts_total 1"}) {
+                             "ocrserve_task_latency_seconds_bucket", "ocrserve_workers{state=",
+                             "ocrserve_worker_starts_total 1", "ocrserve_tasks_accepted_total "}) {
     EXPECT_NE(r->body.find(metric), std::string::npos) << metric << "\n" << r->body;
   }
+  // The delivered results are gone, but the counters still count them.
+  EXPECT_NE(r->body.find("ocrserve_tasks_finished_total{status=\"success\"} "), std::string::npos);
+  EXPECT_EQ(r->body.find("ocrserve_tasks_finished_total{status=\"success\"} 0"), std::string::npos)
+      << r->body;
 }
 
 TEST_F(Serve, BadRequestsGetTheirStatusAndMessage) {

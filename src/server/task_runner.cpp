@@ -56,6 +56,7 @@ void TaskRunner::start(const Task& task) {
   const double timeout = task.options.value("document_timeout_s", 0.0);
   spdlog::info("task={} event=status status=pending documents={} resumed={}", task.id,
                task.documents.size(), task.resumed);
+  ++accepted_;
   for (size_t i = 0; i < task.documents.size(); ++i) {
     const auto& doc = task.documents[i];
     if (doc.status != "pending") continue;
@@ -167,6 +168,8 @@ void TaskRunner::on_done(const std::string& task_id, size_t document,
   }
   if (finished) {
     latency_.observe(latency);
+    const auto snap = registry_.get(task_id);
+    ++(snap && snap->task.status == TaskStatus::kSuccess ? succeeded_ : failed_);
     std::error_code ec;
     std::filesystem::remove_all(registry_.spool_dir(task_id), ec);  // inputs are no longer needed
   }

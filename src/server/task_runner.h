@@ -51,6 +51,10 @@ class TaskRunner {
   size_t position(const tasks::Task& task) const;
 
   const LatencyHistogram& latency() const { return latency_; }
+  // Counters since this process started (Prometheus counters: they only grow).
+  long long accepted_total() const { return accepted_; }
+  long long succeeded_total() const { return succeeded_; }
+  long long failed_total() const { return failed_; }
   // Last device memory figures (used, total MiB) a worker reported, per GPU.
   std::map<int, std::pair<double, double>> device_memory() const;
 
@@ -62,6 +66,7 @@ class TaskRunner {
   tasks::TaskRegistry& registry_;
   supervisor::Supervisor& supervisor_;
   std::atomic<bool> stopping_{false};
+  std::atomic<long long> accepted_{0}, succeeded_{0}, failed_{0};
   LatencyHistogram latency_;
   mutable std::mutex devices_mutex_;
   std::map<int, std::pair<double, double>> devices_;  // guarded by devices_mutex_
