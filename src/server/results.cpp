@@ -19,9 +19,8 @@ std::string read_file(const std::string& path, bool& ok) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-json profiling_item(double seconds, double start_unix) {
-  // docling's ProfilingItem.
-  (void)start_unix;
+// docling's ProfilingItem.
+json profiling_item(double seconds) {
   return {{"scope", "document"},
           {"count", 1},
           {"times", {seconds}},
@@ -32,10 +31,10 @@ json document_timings(const tasks::TaskDocument& doc) {
   json timings = json::object();
   const json stages = doc.outcome.value("timings_ms", json::object());
   for (const auto& [stage, ms] : stages.items()) {
-    if (ms.is_number()) timings[stage] = profiling_item(ms.get<double>() / 1000.0, 0);
+    if (ms.is_number()) timings[stage] = profiling_item(ms.get<double>() / 1000.0);
   }
   if (doc.outcome.contains("worker_ms") && doc.outcome["worker_ms"].is_number()) {
-    timings["worker"] = profiling_item(doc.outcome["worker_ms"].get<double>() / 1000.0, 0);
+    timings["worker"] = profiling_item(doc.outcome["worker_ms"].get<double>() / 1000.0);
   }
   return timings;
 }

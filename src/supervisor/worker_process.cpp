@@ -168,8 +168,6 @@ void WorkerProcess::terminate(int grace_ms) {
   }
 }
 
-bool WorkerProcess::killed_by_signal() const { return reaped_ && WIFSIGNALED(status_); }
-
 std::string WorkerProcess::exit_reason() const {
   std::string reason;
   if (!reaped_) {

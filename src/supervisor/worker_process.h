@@ -48,7 +48,6 @@ class WorkerProcess {
 
   // After exit: "killed by SIGSEGV", "exited with status 3", plus the last line of stderr.
   std::string exit_reason() const;
-  bool killed_by_signal() const;
 
  private:
   WorkerProcess(pid_t pid, int fd, std::string stderr_path);
