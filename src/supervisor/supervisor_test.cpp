@@ -288,14 +288,29 @@ TEST_F(SupervisorTest, FourTasksOnTwoWorkersAllFinish) {
 
 TEST_F(SupervisorTest, CancelAQueuedTaskAndARunningOne) {
   Supervisor s(config());
-  auto running = submit(s, "hang-worker.png");
+  auto running = submit(s, "hang-worker.png");  // job ids: <name>-<n>
   auto queued = submit(s, "queued.png");
-  ASSERT_TRUE(eventually([&] { return !s.workers()[0].task_id.empty(); }));
+  auto next = submit(s, "next.png");
+  ASSERT_TRUE(eventually([&] { return s.workers()[0].state == WorkerState::kBusy; }));
+  EXPECT_EQ(s.queue_depth(), 2u);
+  EXPECT_EQ(s.queue_position("next.png-3"), 2u);
+  // The queued one leaves the queue at once, without running.
+  EXPECT_TRUE(s.cancel("queued.png-2", "cancelled while queued"));
+  ASSERT_EQ(queued.wait_for(1s), std::future_status::ready);
+  const JobResult q = queued.get();
+  EXPECT_FALSE(q.ok);
+  EXPECT_EQ(q.error, "cancelled while queued");
+  EXPECT_EQ(q.attempts, 0);
   EXPECT_EQ(s.queue_depth(), 1u);
-  EXPECT_TRUE(s.cancel(s.workers()[0].task_id, "cancelled by test"));
-  const JobResult r = running.get();
-  EXPECT_EQ(r.error, "cancelled by test");
-  EXPECT_TRUE(queued.get().ok);
+  EXPECT_EQ(s.queue_position("next.png-3"), 1u);
+  // The running one has its worker killed.
+  EXPECT_EQ(s.workers()[0].task_id, "hang-worker.png-1");
+  EXPECT_TRUE(s.cancel("hang-worker.png-1", "cancelled while running"));
+  ASSERT_EQ(running.wait_for(30s), std::future_status::ready);
+  EXPECT_EQ(running.get().error, "cancelled while running");
+  EXPECT_FALSE(s.cancel("no-such-job", "x"));
+  ASSERT_EQ(next.wait_for(120s), std::future_status::ready);
+  EXPECT_TRUE(next.get().ok);
 }
 
 TEST_F(SupervisorTest, ThisProcessNeverMapsOnnxRuntimeOrCuda) {

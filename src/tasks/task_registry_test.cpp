@@ -138,10 +138,15 @@ TEST(TaskRegistry, WaitForChangeWakesOnUpdate) {
   ASSERT_TRUE(snap.has_value());
   EXPECT_EQ(snap->task.status, TaskStatus::kStarted);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
-  // No change: returns at the deadline.
-  snap = reg->wait_for_change(t.id, snap->version,
-                              std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
+  // No change: returns at the deadline, not before, and not long after.
+  const auto version = snap->version;
+  const auto asked = std::chrono::steady_clock::now();
+  snap = reg->wait_for_change(t.id, version, asked + std::chrono::milliseconds(300));
+  const auto waited = std::chrono::steady_clock::now() - asked;
   ASSERT_TRUE(snap.has_value());
+  EXPECT_EQ(snap->version, version);
+  EXPECT_GE(waited, std::chrono::milliseconds(300));
+  EXPECT_LT(waited, std::chrono::seconds(3));
 }
 
 TEST(TaskRegistry, SingleUseResultsGoAfterTheDelay) {
