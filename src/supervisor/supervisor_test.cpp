@@ -313,6 +313,31 @@ TEST_F(SupervisorTest, CancelAQueuedTaskAndARunningOne) {
   EXPECT_TRUE(next.get().ok);
 }
 
+TEST_F(SupervisorTest, ReleaseAllEndsEveryWorkerNow) {
+  Policy p;
+  p.workers_per_device = 2;
+  Supervisor s(config(p));  // keep-warm: without release_all the workers would stay
+  auto a = submit(s, "a.png"), b = submit(s, "b.png");
+  ASSERT_EQ(a.wait_for(120s), std::future_status::ready);
+  ASSERT_EQ(b.wait_for(120s), std::future_status::ready);
+  std::vector<pid_t> pids;
+  for (const auto& w : s.workers()) {
+    if (w.pid > 0) pids.push_back(w.pid);
+  }
+  ASSERT_FALSE(pids.empty());
+  s.release_all();
+  for (pid_t pid : pids) EXPECT_TRUE(eventually([&] { return !alive(pid); })) << pid;
+  EXPECT_TRUE(eventually([&] {
+    for (const auto& w : s.workers()) {
+      if (w.pid != 0) return false;
+    }
+    return true;
+  }));
+  EXPECT_NE(log_->str().find("VRAM allocated before cleanup"), std::string::npos);
+  // And the next task starts a fresh worker.
+  EXPECT_TRUE(run(s, "c.png").ok);
+}
+
 TEST_F(SupervisorTest, ThisProcessNeverMapsOnnxRuntimeOrCuda) {
   Supervisor s(config());
   ASSERT_TRUE(run(s, "a.png").ok);
