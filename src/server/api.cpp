@@ -23,6 +23,11 @@ using tasks::Task;
 
 namespace {
 
+// What a 503 tells the client to wait before it tries again.
+constexpr const char* kRetryAfterSeconds = "5";
+// The longest a status poll may wait for a change (?wait=S is capped to it).
+constexpr double kMaxPollWaitSeconds = 300;
+
 // The user's file name, reduced to a safe base name: valid UTF-8, no control characters, at
 // most 200 bytes (the end kept, so the extension stays), cut between characters.
 std::string safe_filename(const std::string& name) {
@@ -176,7 +181,7 @@ ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& optio
     throw HttpError(503,
                     "The queue is full (" + std::to_string(settings_.queue_max_size) +
                         " tasks, QUEUE_MAX_SIZE); retry later.",
-                    {{"Retry-After", "5"}});
+                    {{"Retry-After", kRetryAfterSeconds}});
   }
   Task task;
   task.id = tasks::TaskRegistry::new_id();
@@ -211,7 +216,7 @@ ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& optio
   }
   if (auto ok = registry_.create(task); !ok) {
     throw HttpError(503, "The task could not be stored (" + ok.error().message + "); retry later.",
-                    {{"Retry-After", "5"}});
+                    {{"Retry-After", kRetryAfterSeconds}});
   }
   stored = true;
   for (const auto& note : options.notes) spdlog::info("task={} note=\"{}\"", task.id, note);
@@ -227,7 +232,7 @@ ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& optio
     throw HttpError(503,
                     "The server is shutting down. The task " + task.id +
                         " is kept and runs after the restart: poll /v1/status/poll/" + task.id,
-                    {{"Retry-After", "5"}});
+                    {{"Retry-After", kRetryAfterSeconds}});
   }
   if (!tasks::is_finished(snap->task.status)) {
     if (settings_.cancel_on_sync_timeout) {
@@ -394,8 +399,9 @@ ApiResponse Api::poll(const ApiRequest& request) {
                                            "float_parsing", w)}));
   }
   if (wait > 0 && !tasks::is_finished(task.status)) {
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::milliseconds(long(std::min(wait, 300.0) * 1000));
+    const auto deadline =
+        std::chrono::steady_clock::now() +
+        std::chrono::milliseconds(long(std::min(wait, kMaxPollWaitSeconds) * 1000));
     auto snap = registry_.get(task.id);
     if (snap) snap = registry_.wait_for_change(task.id, snap->version, deadline);
     if (!snap) throw HttpError(404, "Task not found.");

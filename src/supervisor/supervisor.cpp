@@ -65,6 +65,14 @@ json object(const json& parent, const char* key) {
 
 // How long a worker may take to say hello after it was started.
 constexpr int kHelloWaitMs = 120000;
+// How long a worker asked to exit may take before it is terminated.
+constexpr int kExitWaitMs = 2000;
+// How long a worker may take to drop its sessions (in-process release).
+constexpr int kReleaseReplyMs = 60000;
+// How often a task that waits for GPU memory looks again.
+constexpr auto kAdmissionRetry = std::chrono::seconds(1);
+// Lifecycle events kept for /metrics, /v1/workers and the workers page.
+constexpr size_t kEventsKept = 1000;
 // What the CUDA context and library handles take besides ONNX Runtime's arena: a worker's
 // VRAM budget minus this is its arena's hard cap.
 constexpr double kCudaContextMib = 512;
@@ -113,7 +121,7 @@ struct Supervisor::Impl {
     std::lock_guard lock(mutex);
     events.push_back(
         {std::chrono::system_clock::now(), slot.index, pid, kind, reason, std::move(detail)});
-    while (events.size() > 1000) events.pop_front();
+    while (events.size() > kEventsKept) events.pop_front();
     if (kind == "started") ++starts;
     if (kind == "exited") ++exits[reason];
   }
@@ -243,7 +251,7 @@ struct Supervisor::Impl {
     const double before = gpu::process_memory_mib(slot.gpu, pid).value_or(0);
     const auto device_before = gpu::device_memory(slot.gpu);
     (void)slot.process->send({{"type", "exit"}});
-    slot.process->wait_or_terminate(2000, ms(config.policy.kill_grace_s));
+    slot.process->wait_or_terminate(kExitWaitMs, ms(config.policy.kill_grace_s));
     slot.process.reset();
     const double after = gpu::process_memory_mib(slot.gpu, pid).value_or(0);
     json extra{{"reason", reason}};
@@ -262,7 +270,7 @@ struct Supervisor::Impl {
     const pid_t pid = slot.process->pid();
     if (!slot.process->send({{"type", "release"}})) return crashed_while_idle(slot);
     for (;;) {
-      auto reply = slot.process->receive(ms(60));
+      auto reply = slot.process->receive(kReleaseReplyMs);
       if (!reply || !*reply) return crashed_while_idle(slot);
       if (text(**reply, "type") != "released") continue;
       const json& r = **reply;
@@ -506,7 +514,7 @@ struct Supervisor::Impl {
           }
         }
         if (!cancelled.empty() && job->on_done) job->on_done({false, cancelled, {}, 0, 0});
-        std::this_thread::sleep_for(std::chrono::seconds(1));
+        std::this_thread::sleep_for(kAdmissionRetry);
         continue;
       }
       JobResult result;
