@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <functional>
 
+#include "common/durable_file.h"
 #include "common/untrusted_text.h"
 #include "server/results.h"
 #include "server/source_fetch.h"
@@ -42,23 +43,6 @@ std::string safe_filename(const std::string& name) {
   clean = utf8_tail(clean, 200);
   if (clean.empty() || clean == "." || clean == "..") clean = "document";
   return clean;
-}
-
-// Writes and fsyncs a spool file.
-bool write_durably(const fs::path& path, const std::string& bytes) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return false;
-  size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n <= 0) {
-      ::close(fd);
-      return false;
-    }
-    written += size_t(n);
-  }
-  const bool ok = ::fsync(fd) == 0;
-  return ::close(fd) == 0 && ok;
 }
 
 // Strict base64 (OpenSSL): the standard or the URL-safe alphabet, whitespace ignored, padding
@@ -93,15 +77,6 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
   SHA256(reinterpret_cast<const unsigned char*>(a.data()), a.size(), da);
   SHA256(reinterpret_cast<const unsigned char*>(b.data()), b.size(), db);
   return CRYPTO_memcmp(da, db, sizeof da) == 0;
-}
-
-// Makes a folder's new entries durable.
-bool sync_directory(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool ok = ::fsync(fd) == 0;
-  ::close(fd);
-  return ok;
 }
 
 OptionLimits limits_of(const ServerSettings& s) {
@@ -206,7 +181,7 @@ ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& optio
     fs::create_directories(dir, ec);
     doc.input_path = (dir / doc.filename).string();
     doc.output_dir = (results / std::to_string(i)).string();
-    if (ec || !write_durably(doc.input_path, uploads[i].bytes) || !sync_directory(dir)) {
+    if (ec || !write_file_durably(doc.input_path, uploads[i].bytes) || !sync_directory(dir)) {
       throw HttpError(507, "cannot store the upload in the data directory");
     }
     task.documents.push_back(std::move(doc));

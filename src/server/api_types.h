@@ -33,6 +33,11 @@ struct ApiRequest {
     auto it = query.find(key);
     return it == query.end() ? fallback : it->second;
   }
+  // A header's value ("" when absent); `name` in lower case.
+  std::string header_value(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+  }
 };
 
 struct ApiResponse {

@@ -89,11 +89,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string header(const ApiRequest& r, const std::string& name) {
-  auto it = r.headers.find(name);
-  return it == r.headers.end() ? "" : it->second;
-}
-
 // One request from its headers to its log line.
 struct Exchange {
   ApiRequest request;
@@ -250,14 +245,15 @@ struct HttpServer::Impl {
         return denied;
       }
     }
-    const std::string encoding = lower(header(r, "content-encoding"));
+    const std::string encoding = lower(r.header_value("content-encoding"));
     if (!encoding.empty() && encoding != "identity") {
       return error_response(415, "Compressed request bodies (Content-Encoding: " + encoding +
                                      ") are not accepted; send the body uncompressed.");
     }
     x.body_limit = x.route->takes_body ? size_t(s.max_request_size) : 0;
-    const std::string length = header(r, "content-length");
-    const bool chunked = lower(header(r, "transfer-encoding")).find("chunked") != std::string::npos;
+    const std::string length = r.header_value("content-length");
+    const bool chunked =
+        lower(r.header_value("transfer-encoding")).find("chunked") != std::string::npos;
     if (!x.route->takes_body && (chunked || (!length.empty() && length != "0"))) {
       return error_response(413, r.method + " " + r.path + " takes no request body.");
     }
@@ -292,7 +288,7 @@ struct HttpServer::Impl {
     r.remote_addr = remote_address(c);
     MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, x.get());
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, x.get());
-    r.content_type = header(r, "content-type");
+    r.content_type = r.header_value("content-type");
     x->early = admit(*x);
     if (!x->early && x->route->takes_body) {
       const std::string type = lower(r.content_type);

@@ -13,11 +13,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string header(const ApiRequest& request, const std::string& name) {
-  auto it = request.headers.find(name);
-  return it == request.headers.end() ? "" : it->second;
-}
-
 bool contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
@@ -53,7 +48,7 @@ std::string host_of(const std::string& host_header) {
 }
 
 void check_host(const ApiRequest& request, const ServerSettings& settings) {
-  const std::string given = header(request, "host");
+  const std::string given = request.header_value("host");
   if (given.empty()) return;  // HTTP/1.0 without Host: no browser sends that
   const std::string host = host_of(given);
   const auto& allowed = settings.allowed_hosts;
@@ -68,7 +63,7 @@ void check_host(const ApiRequest& request, const ServerSettings& settings) {
 }
 
 std::string allowed_origin(const ApiRequest& request, const ServerSettings& settings) {
-  const std::string origin = header(request, "origin");
+  const std::string origin = request.header_value("origin");
   if (origin.empty()) return "";
   if (contains(settings.cors_origins, "*")) return "*";
   return contains(settings.cors_origins, origin) ? origin : "";
@@ -76,12 +71,12 @@ std::string allowed_origin(const ApiRequest& request, const ServerSettings& sett
 
 void check_origin(const ApiRequest& request, const ServerSettings& settings) {
   if (!changes_state(request)) return;
-  const std::string origin = header(request, "origin");
-  const std::string site = header(request, "sec-fetch-site");
+  const std::string origin = request.header_value("origin");
+  const std::string site = request.header_value("sec-fetch-site");
   if (origin.empty()) {
     // Browsers always send Origin on cross-site POSTs; a cross-site GET says so here.
     if (site != "cross-site") return;
-  } else if (origin_authority(origin) == lower(header(request, "host"))) {
+  } else if (origin_authority(origin) == lower(request.header_value("host"))) {
     return;  // the server's own pages (/ui)
   }
   if (!allowed_origin(request, settings).empty()) return;

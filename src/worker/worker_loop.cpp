@@ -19,6 +19,7 @@
 #include <memory>
 #include <thread>
 
+#include "common/durable_file.h"
 #include "common/process_stats.h"
 #include "conversion/converter.h"
 #include "gpu/nvml.h"
@@ -32,30 +33,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 constexpr rlim_t kMaxOpenFiles = 1024;
-
-bool write_durably(const fs::path& path, const std::string& bytes) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return false;
-  size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      return false;
-    }
-    written += size_t(n);
-  }
-  const bool synced = ::fsync(fd) == 0;
-  return ::close(fd) == 0 && synced;
-}
-
-void sync_directory(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
-}
 
 class Worker {
  public:
@@ -232,7 +209,7 @@ class Worker {
         const fs::path path =
             fs::path(output_dir) /
             (stem + "." + (parsed ? conversion::format_extension(*parsed) : format.c_str()));
-        if (!write_durably(path, content)) {
+        if (!write_file_durably(path, content)) {
           reply["error"] = "cannot write " + path.string();
           reply["report"] = report();
           return reply;
@@ -240,8 +217,8 @@ class Worker {
         files.push_back({{"format", format}, {"path", path.string()}});
       }
       // The files and their folder entries are on disk before the supervisor hears "ok".
-      sync_directory(output_dir);
-      sync_directory(fs::path(output_dir).parent_path());
+      (void)sync_directory(output_dir);
+      (void)sync_directory(fs::path(output_dir).parent_path());
       const auto& t = output->timings;
       reply["ok"] = true;
       reply["outputs"] = files;
