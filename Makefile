@@ -4,8 +4,11 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+FUZZ_SECONDS ?= 60
+# 0 skips the ASan+UBSan and TSan runs that `make test` does after the normal tests.
+SANITIZER_TESTS ?= 1
 
-.PHONY: all setup build serve test bench format clean
+.PHONY: all setup build serve test bench fuzz format clean
 
 all: build
 
@@ -23,6 +26,13 @@ serve: build
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
+ifneq ($(SANITIZER_TESTS),0)
+	@JOBS=$(JOBS) MAIN_BUILD_DIR=$(BUILD_DIR) scripts/sanitizer-tests
+endif
+
+# libFuzzer targets in build-fuzz/ (clang), FUZZ_SECONDS each; crashers kept in build-fuzz/crashes/.
+fuzz: setup
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(JOBS) scripts/fuzz
 
 bench: build
 	bench/ocr-vs-tesseract
@@ -31,4 +41,4 @@ format:
 	@clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h')
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-fuzz build-asan build-tsan

@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 #include <leptonica/allheaders.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
 namespace ocrserve::document {
 namespace {
@@ -140,6 +144,29 @@ TEST(ImageDecoder, PixelBudgetHoldsForEveryTiffPage) {
   ASSERT_FALSE(second.ok());
   EXPECT_NE(second.error().message.find("page 2) is 400x300"), std::string::npos)
       << second.error().message;
+}
+
+// Inputs the fuzzer found (fuzz/regressions/fuzz_image_decode/): each one is answered, quickly,
+// with an error or an image inside the budget, never a crash or a huge allocation.
+TEST(ImageDecoder, FuzzerFindingsStayFixed) {
+  const std::filesystem::path dir =
+      std::filesystem::path(OCRSERVE_SOURCE_DIR) / "fuzz/regressions/fuzz_image_decode";
+  size_t seen = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    PixelBudget budget;
+    budget.max_pixels_per_page = 4'000'000;
+    const auto start = std::chrono::steady_clock::now();
+    auto info = probe_image(bytes);
+    auto image = decode_image(bytes, 0, budget);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2)) << entry.path();
+    if (image.ok()) {
+      EXPECT_LE(std::int64_t{image->width} * image->height, budget.max_pixels_per_page);
+    }
+    ++seen;
+  }
+  EXPECT_GE(seen, 5u);
 }
 
 TEST(ImageDecoder, HugePixelClaimInAHeaderIsRefused) {

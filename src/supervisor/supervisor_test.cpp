@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
@@ -26,6 +26,26 @@ using namespace std::chrono_literals;
 
 bool alive(pid_t pid) { return pid > 0 && ::kill(pid, 0) == 0; }
 
+// The log as text, read under the sink's own lock while slot threads write to it.
+class CapturedLog : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  std::string str() {
+    std::lock_guard lock(mutex_);
+    return text_;
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t line;
+    formatter_->format(msg, line);
+    text_.append(line.data(), line.size());
+  }
+  void flush_() override {}
+
+ private:
+  std::string text_;
+};
+
 class SupervisorTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -40,9 +60,8 @@ class SupervisorTest : public ::testing::Test {
     spec.margin_in = 0.2;
     spec.font_pt = 12;
     page_ = testkit::render_text_page(spec, {"Supervised", "workers", "return", "memory"});
-    log_ = std::make_shared<std::ostringstream>();
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
-        "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(*log_)));
+    log_ = std::make_shared<CapturedLog>();
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("test", log_));
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -112,7 +131,7 @@ class SupervisorTest : public ::testing::Test {
 
   fs::path dir_;
   testkit::RenderedPage page_;
-  std::shared_ptr<std::ostringstream> log_;
+  std::shared_ptr<CapturedLog> log_;
   int counter_ = 0;
 };
 
