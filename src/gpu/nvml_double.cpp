@@ -9,13 +9,15 @@
 //   worker_mib 700       memory each live ocrserve-worker process holds
 //   pid 1234 900         this process holds 900 MiB instead (any number of such lines)
 //   vanished 1           every call fails, as when the driver goes away
-// Workers are the processes whose name (/proc/PID/comm) starts with "ocrserve-worke".
+// Workers are the processes whose name (/proc/PID/comm) starts with "ocrserve-worke" and whose
+// environment names the same file: tests running side by side each see their own GPU.
 #include <dirent.h>
 #include <sys/types.h>
 
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <string>
@@ -71,7 +73,21 @@ Gpu read_gpu() {
   return g;
 }
 
-// Every live worker process and what it holds.
+// True when the process's environment points at the file this process reads.
+bool same_gpu(const char* pid) {
+  const char* path = std::getenv("OCRSERVE_NVML_DOUBLE");
+  if (!path) return false;
+  std::ifstream in("/proc/" + std::string(pid) + "/environ", std::ios::binary);
+  const std::string env((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string entry = std::string("OCRSERVE_NVML_DOUBLE=") + path;
+  for (size_t at = env.find(entry); at != std::string::npos; at = env.find(entry, at + 1)) {
+    const size_t end = at + entry.size();
+    if ((at == 0 || env[at - 1] == '\0') && (end == env.size() || env[end] == '\0')) return true;
+  }
+  return false;
+}
+
+// Every live worker process of this test and what it holds.
 std::vector<ProcessInfo> processes(const Gpu& g) {
   std::vector<ProcessInfo> out;
   DIR* proc = opendir("/proc");
@@ -87,7 +103,10 @@ std::vector<ProcessInfo> processes(const Gpu& g) {
     std::getline(stat, stat_line);
     const bool zombie = stat_line.find(") Z") != std::string::npos;
     auto given = g.pids.find(pid);
-    if (given == g.pids.end() && (name.rfind("ocrserve-worke", 0) != 0 || zombie)) continue;
+    if (given == g.pids.end() &&
+        (name.rfind("ocrserve-worke", 0) != 0 || zombie || !same_gpu(e->d_name))) {
+      continue;
+    }
     const double mib = given != g.pids.end() ? given->second : g.worker_mib;
     out.push_back({pid, static_cast<unsigned long long>(mib * kMiB), 0, 0});
   }
