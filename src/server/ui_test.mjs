@@ -96,7 +96,8 @@ async function main() {
   check(sub.ok, 'slow-worker upload accepted');
   await workersPage.waitForSelector('tr.worker[data-state=BUSY]', {timeout: 30000});
   check(true, 'the workers page shows a BUSY worker');
-  await workersPage.waitForSelector('#chart polyline.rss', {timeout: 10000});
+  // attached, not visible: a flat RSS line has no height, and Playwright calls that hidden.
+  await workersPage.waitForSelector('#chart polyline.rss', {state: 'attached', timeout: 10000});
   check((await workersPage.textContent('#chart-metric')).startsWith('RSS'),
       'without GPU figures the chart plots each worker\'s RSS');
   await workersPage.screenshot({path: path.join(buildDir, 'ui-workers-busy.png'), fullPage: true});
