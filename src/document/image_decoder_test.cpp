@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <utility>
+#include <vector>
 
 namespace ocrserve::document {
 namespace {
@@ -34,6 +36,19 @@ std::string encoded(int width, int height, l_int32 format) {
   PIX* pix = make_pix(width, height);
   std::string bytes = encode(pix, format);
   pixDestroy(&pix);
+  return bytes;
+}
+
+// A TIFF with one page per (width, height); empty when leptonica cannot write it.
+std::string multipage_tiff(const std::vector<std::pair<int, int>>& sizes) {
+  PIXA* pixa = pixaCreate(int(sizes.size()));
+  for (const auto& [w, h] : sizes) pixaAddPix(pixa, make_pix(w, h), L_INSERT);
+  l_uint8* data = nullptr;
+  size_t size = 0;
+  const bool ok = pixaWriteMemMultipageTiff(&data, &size, pixa) == 0;
+  pixaDestroy(&pixa);
+  std::string bytes = ok ? std::string(reinterpret_cast<char*>(data), size) : std::string();
+  std::free(data);
   return bytes;
 }
 
@@ -75,14 +90,8 @@ INSTANTIATE_TEST_SUITE_P(AllFormats, Formats,
                          [](const auto& test) { return std::string(test.param.name); });
 
 TEST(ImageDecoder, MultiPageTiffHasEveryPage) {
-  PIXA* pixa = pixaCreate(3);
-  for (int i = 0; i < 3; ++i) pixaAddPix(pixa, make_pix(30 + 10 * i, 20), L_INSERT);
-  l_uint8* data = nullptr;
-  size_t size = 0;
-  ASSERT_EQ(pixaWriteMemMultipageTiff(&data, &size, pixa), 0);
-  const std::string bytes(reinterpret_cast<char*>(data), size);
-  std::free(data);
-  pixaDestroy(&pixa);
+  const std::string bytes = multipage_tiff({{30, 20}, {40, 20}, {50, 20}});
+  ASSERT_FALSE(bytes.empty());
   auto info = probe_image(bytes);
   ASSERT_TRUE(info.ok());
   EXPECT_EQ(info->pages, 3);
@@ -128,15 +137,8 @@ TEST(ImageDecoder, PixelBudgetRefusesBeforeDecoding) {
 
 TEST(ImageDecoder, PixelBudgetHoldsForEveryTiffPage) {
   // Page 1 is small, page 2 is over the budget: page 2 must be refused, not decoded.
-  PIXA* pixa = pixaCreate(2);
-  pixaAddPix(pixa, make_pix(40, 20), L_INSERT);
-  pixaAddPix(pixa, make_pix(400, 300), L_INSERT);
-  l_uint8* data = nullptr;
-  size_t size = 0;
-  ASSERT_EQ(pixaWriteMemMultipageTiff(&data, &size, pixa), 0);
-  const std::string bytes(reinterpret_cast<char*>(data), size);
-  std::free(data);
-  pixaDestroy(&pixa);
+  const std::string bytes = multipage_tiff({{40, 20}, {400, 300}});
+  ASSERT_FALSE(bytes.empty());
   PixelBudget budget;
   budget.max_pixels_per_page = 10'000;
   ASSERT_TRUE(decode_image(bytes, 0, budget).ok());

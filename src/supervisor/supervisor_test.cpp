@@ -118,6 +118,17 @@ class SupervisorTest : public ::testing::Test {
     return "";
   }
 
+  // The pid of the first slot's process while it is still starting (0 when none is seen).
+  pid_t starting_worker(Supervisor& s) {
+    pid_t pid = 0;
+    eventually([&] {
+      const auto w = s.workers().front();
+      pid = w.state == WorkerState::kSpawning ? w.pid : 0;
+      return pid > 0;
+    });
+    return pid;
+  }
+
   // Waits until pred() or the timeout.
   template <class P>
   bool eventually(P pred, std::chrono::milliseconds timeout = 10s) {
@@ -400,12 +411,8 @@ TEST_F(SupervisorTest, AWorkerKilledWhileStartingIsRetried) {
   c.extra_env.emplace_back("OCRSERVE_TEST_START_DELAY_MS", "1500");
   Supervisor s(c);
   auto f = submit(s, "page.png");
-  pid_t starting = 0;
-  ASSERT_TRUE(eventually([&] {
-    const auto w = s.workers().front();
-    starting = w.state == WorkerState::kSpawning ? w.pid : 0;
-    return starting > 0;
-  }));
+  const pid_t starting = starting_worker(s);
+  ASSERT_GT(starting, 0) << "no worker was seen starting";
   ::kill(starting, SIGKILL);
   ASSERT_EQ(f.wait_for(120s), std::future_status::ready);
   const JobResult r = f.get();
@@ -419,12 +426,8 @@ TEST_F(SupervisorTest, AJobCanBeCancelledWhileItsWorkerStarts) {
   c.extra_env.emplace_back("OCRSERVE_TEST_START_DELAY_MS", "5000");
   Supervisor s(c);
   auto f = submit(s, "page.png");
-  pid_t starting = 0;
-  ASSERT_TRUE(eventually([&] {
-    const auto w = s.workers().front();
-    starting = w.state == WorkerState::kSpawning ? w.pid : 0;
-    return starting > 0;
-  }));
+  const pid_t starting = starting_worker(s);
+  ASSERT_GT(starting, 0) << "no worker was seen starting";
   const std::string id = s.workers().front().task_id;
   ASSERT_FALSE(id.empty()) << "the claimed job is not shown on its slot";
   const auto asked = std::chrono::steady_clock::now();
