@@ -156,9 +156,12 @@ Result<void> Converter::convert_pdf(std::string_view bytes, const ConversionRequ
     page.width = size->width;
     page.height = size->height;
     if (!request.force_ocr) {
-      auto lines = pdf->text_lines(i);
-      if (!lines) return lines.error();
-      if (document::usable_text_layer(*lines)) page.lines = std::move(lines).value();
+      auto content = pdf->content(i);
+      if (!content) return content.error();
+      if (document::usable_text_layer(content->lines)) {
+        page.lines = std::move(content->lines);
+        page.graphics = std::move(content->graphics);
+      }
     }
     const bool needs_ocr = page.lines.empty() && (request.do_ocr || request.force_ocr);
     Image image;

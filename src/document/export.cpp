@@ -1,41 +1,21 @@
 #include "document/export.h"
 
-#include <nlohmann/json.hpp>
+#include <algorithm>
+#include <cmath>
 
+#include "document/body_items.h"
 #include "document/encoding.h"
+#include "document/markdown_table.h"
+#include "document/tables.h"
 
 namespace ocrserve::document {
 
 namespace {
 
-std::string page_image_uri(const Page& page) {
-  auto png = encode_png(page.image);
+std::string png_uri(const Image& image) {
+  auto png = encode_png(image);
   if (!png) return {};
   return "data:image/png;base64," + base64(*png);
-}
-
-std::string html_escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 std::string stem(const std::string& filename) {
@@ -46,7 +26,41 @@ std::string stem(const std::string& filename) {
   return base;
 }
 
+std::string heading_marks(const Block& block) {
+  if (block.label == Label::kTitle) return "#";
+  return std::string(static_cast<size_t>(std::clamp(block.level, 1, 5) + 1), '#');
+}
+
+std::string list_line(const BodyItem& item) {
+  const Block& b = *item.block;
+  std::string line(static_cast<size_t>(4 * b.depth), ' ');
+  // Numbered items keep the number they were printed with, as docling does.
+  line += b.enumerated ? b.marker + " " : "- ";
+  return line + b.text;
+}
+
 }  // namespace
+
+Image picture_image(const Page& page, const Box& box) {
+  Image out;
+  if (page.image.empty() || page.width <= 0 || page.height <= 0) return out;
+  const double sx = page.image.width / page.width, sy = page.image.height / page.height;
+  const int x0 = std::clamp(static_cast<int>(std::floor(box.l * sx)), 0, page.image.width);
+  const int y0 = std::clamp(static_cast<int>(std::floor(box.t * sy)), 0, page.image.height);
+  const int x1 = std::clamp(static_cast<int>(std::ceil(box.r * sx)), 0, page.image.width);
+  const int y1 = std::clamp(static_cast<int>(std::ceil(box.b * sy)), 0, page.image.height);
+  if (x1 <= x0 || y1 <= y0) return out;
+  out.width = x1 - x0;
+  out.height = y1 - y0;
+  out.rgb.resize(static_cast<size_t>(out.width) * out.height * 3);
+  for (int y = 0; y < out.height; ++y) {
+    const auto* src =
+        page.image.rgb.data() + (static_cast<size_t>(y0 + y) * page.image.width + x0) * 3;
+    std::copy(src, src + static_cast<size_t>(out.width) * 3,
+              out.rgb.data() + static_cast<size_t>(y) * out.width * 3);
+  }
+  return out;
+}
 
 std::string mimetype_of(const std::string& format) {
   if (format == "pdf") return "application/pdf";
@@ -58,46 +72,73 @@ std::string mimetype_of(const std::string& format) {
 
 std::string to_markdown(const std::vector<Page>& pages, const ExportOptions& options) {
   std::string out;
-  auto add = [&](const std::string& item) {
+  auto add = [&](const std::string& chunk) {
     if (!out.empty()) out += "\n";
-    out += item;
+    out += chunk;
     out += "\n";
   };
+  const auto items = body_items(pages);
+  size_t next = 0;
+  std::string list;
   for (size_t p = 0; p < pages.size(); ++p) {
     const Page& page = pages[p];
     if (p > 0 && !options.page_break_placeholder.empty()) add(options.page_break_placeholder);
-    if (options.embed_page_images && !page.image.empty()) {
-      add("![Page " + std::to_string(page.page_no) + "](" + page_image_uri(page) + ")");
+    if (options.embed_page_images && !page.image.empty() && page.ocr) {
+      add("![Page " + std::to_string(page.page_no) + "](" + png_uri(page.image) + ")");
     }
-    for (const auto& block : page.blocks) {
+    for (; next < items.size() && items[next].page == &page; ++next) {
+      const BodyItem& item = items[next];
+      const Block& block = *item.block;
+      if (item.caption && block.label != Label::kListItem) add(item.caption->text);
       switch (block.label) {
         case Label::kTitle:
-          add("# " + block.text);
-          break;
         case Label::kSectionHeader:
-          add("## " + block.text);
+          add(heading_marks(block) + " " + block.text);
           break;
-        case Label::kText:
+        case Label::kListItem:
+          if (!list.empty()) list += "\n";
+          list += list_line(item);
+          if (item.list_end) {
+            add(list);
+            list.clear();
+          }
+          break;
+        case Label::kCode:
+          add("```\n" + block.text + "\n```");
+          break;
+        case Label::kTable:
+          add(markdown_table(block.table));
+          break;
+        case Label::kPicture:
+          if (options.embed_page_images && !page.image.empty()) {
+            add("![Image](" + png_uri(picture_image(page, block.box)) + ")");
+          } else {
+            add("<!-- image -->");
+          }
+          break;
+        default:
           add(block.text);
-          break;
-        case Label::kPageHeader:
-        case Label::kPageFooter:
-          break;
       }
     }
   }
+  if (!list.empty()) add(list);
   return out;
 }
 
 std::string to_text(const std::vector<Page>& pages) {
   std::string out;
-  for (const auto& page : pages) {
-    for (const auto& block : page.blocks) {
-      if (is_furniture(block.label)) continue;
-      if (!out.empty()) out += "\n";
+  for (const auto& item : body_items(pages)) {
+    const Block& block = *item.block;
+    if (!out.empty()) out += "\n";
+    if (item.caption) out += item.caption->text + "\n\n";
+    if (block.label == Label::kTable) {
+      out += table_text(block.table);
+    } else if (block.label == Label::kListItem) {
+      out += list_line(item);
+    } else {
       out += block.text;
-      out += "\n";
     }
+    out += "\n";
   }
   return out;
 }
@@ -109,94 +150,98 @@ std::string to_html(const DocumentSource& source, const std::vector<Page>& pages
       html_escape(stem(source.filename)) +
       "</title>\n<style>\nbody { max-width: 50em; margin: 2em auto; font-family: sans-serif; "
       "line-height: 1.5; }\nimg.page { max-width: 100%; border: 1px solid #ccc; }\n"
+      "table { border-collapse: collapse; }\nth, td { border: 1px solid #999; padding: 0.2em "
+      "0.5em; }\npre { background: #f4f4f4; padding: 0.5em; }\n"
       "</style>\n</head>\n<body>\n<div class='page'>\n";
+  const auto items = body_items(pages);
+  size_t next = 0;
+  std::vector<std::string> open_lists;  // closing tags of the lists open, innermost last
+  auto close_lists = [&](size_t keep) {
+    while (open_lists.size() > keep) {
+      out += "</li>\n" + open_lists.back() + "\n";
+      open_lists.pop_back();
+    }
+  };
   for (size_t p = 0; p < pages.size(); ++p) {
     const Page& page = pages[p];
     if (p > 0) out += "</div>\n<div class='page'>\n";
-    if (options.embed_page_images && !page.image.empty()) {
-      out += "<figure><img class=\"page\" src=\"" + page_image_uri(page) + "\" alt=\"Page " +
+    if (options.embed_page_images && !page.image.empty() && page.ocr) {
+      out += "<figure><img class=\"page\" src=\"" + png_uri(page.image) + "\" alt=\"Page " +
              std::to_string(page.page_no) + "\"></figure>\n";
     }
-    for (const auto& block : page.blocks) {
+    for (; next < items.size() && items[next].page == &page; ++next) {
+      const BodyItem& item = items[next];
+      const Block& block = *item.block;
       const std::string text = html_escape(block.text);
+      if (block.label == Label::kListItem) {
+        const size_t depth = static_cast<size_t>(block.depth) + 1;
+        if (open_lists.size() >= depth) {
+          close_lists(depth);
+          out += "</li>\n";
+        }
+        while (open_lists.size() < depth) {
+          out += block.enumerated ? "<ol>\n" : "<ul>\n";
+          open_lists.push_back(block.enumerated ? "</ol>" : "</ul>");
+        }
+        out += "<li>" + text;
+        if (item.list_end) close_lists(0);
+        continue;
+      }
+      close_lists(0);
       switch (block.label) {
         case Label::kTitle:
           out += "<h1>" + text + "</h1>\n";
           break;
-        case Label::kSectionHeader:
-          out += "<h2>" + text + "</h2>\n";
+        case Label::kSectionHeader: {
+          const std::string h = "h" + std::to_string(std::clamp(block.level, 1, 5) + 1);
+          out += "<" + h + ">" + text + "</" + h + ">\n";
           break;
-        case Label::kText:
+        }
+        case Label::kCode:
+          out += "<pre><code>" + text + "</code></pre>\n";
+          break;
+        case Label::kTable: {
+          out += "<table>\n";
+          if (item.caption) out += "<caption>" + html_escape(item.caption->text) + "</caption>\n";
+          int row = -1;
+          for (const auto& cell : block.table.cells) {
+            if (cell.row != row) {
+              if (row >= 0) out += "</tr>\n";
+              out += "<tr>";
+              row = cell.row;
+            }
+            const char* tag = cell.column_header ? "th" : "td";
+            out += std::string("<") + tag;
+            if (cell.row_span > 1) out += " rowspan=\"" + std::to_string(cell.row_span) + "\"";
+            if (cell.col_span > 1) out += " colspan=\"" + std::to_string(cell.col_span) + "\"";
+            out += ">" + html_escape(cell.text) + "</" + tag + ">";
+          }
+          if (row >= 0) out += "</tr>\n";
+          out += "</table>\n";
+          break;
+        }
+        case Label::kPicture: {
+          out += "<figure>";
+          if (options.embed_page_images && !page.image.empty()) {
+            out += "<img src=\"" + png_uri(picture_image(page, block.box)) + "\" alt=\"\">";
+          }
+          if (item.caption) {
+            out += "<figcaption>" + html_escape(item.caption->text) + "</figcaption>";
+          }
+          out += "</figure>\n";
+          break;
+        }
+        case Label::kFootnote:
+          out += "<p class=\"footnote\">" + text + "</p>\n";
+          break;
+        default:
           out += "<p>" + text + "</p>\n";
-          break;
-        case Label::kPageHeader:
-        case Label::kPageFooter:
-          break;
       }
     }
   }
+  close_lists(0);
   out += "</div>\n</body>\n</html>\n";
   return out;
-}
-
-std::string to_docling_json(const DocumentSource& source, const std::vector<Page>& pages) {
-  using nlohmann::json;
-  json doc;
-  doc["schema_name"] = "DoclingDocument";
-  doc["version"] = "1.3.0";
-  doc["name"] = stem(source.filename);
-  doc["origin"] = {{"mimetype", source.mimetype},
-                   {"binary_hash", source.binary_hash},
-                   {"filename", source.filename}};
-  json body_children = json::array();
-  json texts = json::array();
-  json pages_json = json::object();
-  for (const auto& page : pages) {
-    pages_json[std::to_string(page.page_no)] = {
-        {"size", {{"width", page.width}, {"height", page.height}}}, {"page_no", page.page_no}};
-    for (const auto& block : page.blocks) {
-      const std::string ref = "#/texts/" + std::to_string(texts.size());
-      json item;
-      item["self_ref"] = ref;
-      item["parent"] = {{"$ref", "#/body"}};
-      item["children"] = json::array();
-      item["content_layer"] = is_furniture(block.label) ? "furniture" : "body";
-      item["label"] = label_name(block.label);
-      // Docling's bbox for PDF pages: points, origin bottom-left (t > b).
-      item["prov"] = json::array({{{"page_no", page.page_no},
-                                   {"bbox",
-                                    {{"l", block.box.l},
-                                     {"t", page.height - block.box.t},
-                                     {"r", block.box.r},
-                                     {"b", page.height - block.box.b},
-                                     {"coord_origin", "BOTTOMLEFT"}}},
-                                   {"charspan", {0, block.text.size()}}}});
-      item["orig"] = block.text;
-      item["text"] = block.text;
-      if (block.label == Label::kSectionHeader) item["level"] = 1;
-      if (block.ocr) item["confidence"] = block.confidence;
-      texts.push_back(std::move(item));
-      body_children.push_back({{"$ref", ref}});
-    }
-  }
-  doc["furniture"] = {{"self_ref", "#/furniture"},
-                      {"children", json::array()},
-                      {"content_layer", "furniture"},
-                      {"name", "_root_"},
-                      {"label", "unspecified"}};
-  doc["body"] = {{"self_ref", "#/body"},
-                 {"children", std::move(body_children)},
-                 {"content_layer", "body"},
-                 {"name", "_root_"},
-                 {"label", "unspecified"}};
-  doc["groups"] = json::array();
-  doc["texts"] = std::move(texts);
-  doc["pictures"] = json::array();
-  doc["tables"] = json::array();
-  doc["key_value_items"] = json::array();
-  doc["form_items"] = json::array();
-  doc["pages"] = std::move(pages_json);
-  return doc.dump(2) + "\n";
 }
 
 }  // namespace ocrserve::document

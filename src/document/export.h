@@ -28,6 +28,9 @@ std::string to_html(const DocumentSource& source, const std::vector<Page>& pages
                     const ExportOptions& options = {});
 std::string to_docling_json(const DocumentSource& source, const std::vector<Page>& pages);
 
+// The part of the page raster under box (page units); empty without a raster.
+Image picture_image(const Page& page, const Box& box);
+
 // The MIME type docling would give a file of this image format ("png", "tiff", "pdf", ...).
 std::string mimetype_of(const std::string& format);
 

@@ -2,18 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
+
+#include "document/furniture.h"
+#include "document/headings.h"
+#include "document/layout_math.h"
+#include "document/tables.h"
 
 namespace ocrserve::document {
 
 namespace {
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
-  std::nth_element(v.begin(), mid, v.end());
-  return *mid;
-}
 
 struct Interval {
   double lo, hi;
@@ -31,245 +30,351 @@ std::vector<Interval> gaps(std::vector<Interval> spans) {
   return out;
 }
 
+// Recursive XY-cut over boxes; leaves are lists of box indices.
 class XyCut {
  public:
-  // split_on_size: a change of line height between consecutive lines starts a new block (for a
-  // text layer, whose heights are the fonts').
-  XyCut(const std::vector<TextLine>& lines, double unit, bool split_on_size)
-      : lines_(lines), unit_(unit), split_on_size_(split_on_size) {}
+  XyCut(const std::vector<Box>& boxes, double gutter, double row_gap)
+      : boxes_(boxes), gutter_(gutter), row_gap_(row_gap) {}
 
   void cut(std::vector<size_t> ids, std::vector<std::vector<size_t>>& leaves) const {
     if (ids.size() <= 1) {
       if (!ids.empty()) leaves.push_back(std::move(ids));
       return;
     }
-    // Columns: every vertical gutter at least one line height wide.
     std::vector<Interval> xs;
-    for (size_t i : ids) xs.push_back({lines_[i].box.l, lines_[i].box.r});
+    for (size_t i : ids) xs.push_back({boxes_[i].l, boxes_[i].r});
     std::vector<double> cuts;
     for (const auto& g : gaps(xs)) {
-      if (g.hi - g.lo >= 0.8 * unit_) cuts.push_back((g.lo + g.hi) / 2);
+      if (g.hi - g.lo >= gutter_) cuts.push_back((g.lo + g.hi) / 2);
     }
     if (!cuts.empty()) {
       std::vector<std::vector<size_t>> parts(cuts.size() + 1);
       for (size_t i : ids) {
-        const double cx = (lines_[i].box.l + lines_[i].box.r) / 2;
-        const auto k = std::upper_bound(cuts.begin(), cuts.end(), cx) - cuts.begin();
+        const auto k = std::upper_bound(cuts.begin(), cuts.end(), boxes_[i].cx()) - cuts.begin();
         parts[static_cast<size_t>(k)].push_back(i);
       }
-      for (auto& p : parts) cut(std::move(p), leaves);
-      return;
+      // A column too narrow for text is a column of markers (footnote numbers, bullets): it
+      // stays with the text to its right.
+      std::vector<std::vector<size_t>> columns;
+      std::vector<size_t> carry;
+      for (auto& p : parts) {
+        double l = 1e18, r = -1e18;
+        for (size_t i : p) {
+          l = std::min(l, boxes_[i].l);
+          r = std::max(r, boxes_[i].r);
+        }
+        p.insert(p.end(), carry.begin(), carry.end());
+        carry.clear();
+        if (r - l < 3 * gutter_ && &p != &parts.back()) {
+          carry = std::move(p);
+        } else {
+          columns.push_back(std::move(p));
+        }
+      }
+      if (columns.size() > 1) {
+        for (auto& p : columns) cut(std::move(p), leaves);
+        return;
+      }
     }
-    // Rows: the widest horizontal gap, if it is more than line spacing.
     std::vector<Interval> ys;
-    for (size_t i : ids) ys.push_back({lines_[i].box.t, lines_[i].box.b});
+    for (size_t i : ids) ys.push_back({boxes_[i].t, boxes_[i].b});
     Interval best{0, 0};
     for (const auto& g : gaps(ys)) {
       if (g.hi - g.lo > best.hi - best.lo) best = g;
     }
-    if (best.hi - best.lo >= 0.4 * unit_) {
+    if (best.hi - best.lo >= row_gap_) {
       const double y = (best.lo + best.hi) / 2;
       std::vector<size_t> top, bottom;
-      for (size_t i : ids) {
-        ((lines_[i].box.t + lines_[i].box.b) / 2 < y ? top : bottom).push_back(i);
-      }
+      for (size_t i : ids) (boxes_[i].cy() < y ? top : bottom).push_back(i);
       cut(std::move(top), leaves);
       cut(std::move(bottom), leaves);
       return;
     }
-    // One block; but a change of type size between consecutive lines starts a new one.
-    std::sort(ids.begin(), ids.end(), [&](size_t a, size_t b) {
-      return lines_[a].box.t < lines_[b].box.t ||
-             (lines_[a].box.t == lines_[b].box.t && lines_[a].box.l < lines_[b].box.l);
-    });
-    std::vector<size_t> run{ids.front()};
-    for (size_t k = 1; k < ids.size(); ++k) {
-      const double h0 = lines_[run.back()].box.height();
-      const double h1 = lines_[ids[k]].box.height();
-      const bool same_row = lines_[ids[k]].box.t < lines_[run.back()].box.b - 0.5 * h1;
-      if (split_on_size_ && !same_row && std::max(h0, h1) > 1.3 * std::min(h0, h1)) {
-        leaves.push_back(std::move(run));
-        run.clear();
-      }
-      run.push_back(ids[k]);
-    }
-    leaves.push_back(std::move(run));
+    leaves.push_back(std::move(ids));
   }
 
  private:
-  const std::vector<TextLine>& lines_;
-  double unit_;
-  bool split_on_size_;
+  const std::vector<Box>& boxes_;
+  double gutter_, row_gap_;
 };
 
-size_t codepoints(const std::string& s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
-// The type size of a line, in page units. A text layer's box height is the font's; an OCR box's
-// height depends on which letters have ascenders or descenders, so OCR lines are sized by their
-// mean character advance (about half an em in Latin text) instead.
-double type_size(const Page& page, const TextLine& line) {
-  if (!page.ocr) return line.box.height();
-  return 2.0 * line.box.width() / static_cast<double>(std::max<size_t>(1, codepoints(line.text)));
-}
-
-bool starts_lowercase(const std::string& s) { return !s.empty() && s[0] >= 'a' && s[0] <= 'z'; }
-
-bool is_letter(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (static_cast<unsigned char>(c) >= 0x80);
-}
-
-Block make_block(const Page& page, const std::vector<size_t>& ids, Label label) {
-  Block block;
-  block.label = label;
-  block.ocr = page.ocr;
-  block.box = page.lines[ids.front()].box;
-  for (size_t i : ids) {
-    const TextLine& line = page.lines[i];
-    append_line(block.text, line.text);
-    block.box = block.box.united(line.box);
-    block.confidence = std::min(block.confidence, line.confidence);
+bool starts_with_any(const std::string& s, std::initializer_list<const char*> words) {
+  for (const char* w : words) {
+    if (s.rfind(w, 0) == 0) return true;
   }
-  return block;
+  return false;
 }
 
-}  // namespace
-
-void append_line(std::string& paragraph, const std::string& line) {
-  if (line.empty()) return;
-  if (paragraph.empty()) {
-    paragraph = line;
-    return;
-  }
-  const size_t n = paragraph.size();
-  if (n >= 2 && paragraph[n - 1] == '-' && is_letter(paragraph[n - 2]) && starts_lowercase(line)) {
-    paragraph.pop_back();
-    paragraph += line;
-    return;
-  }
-  paragraph += ' ';
-  paragraph += line;
+bool is_caption_text(const std::string& s) {
+  if (!starts_with_any(s, {"Figure ", "Fig. ", "Table ", "Tab. ", "Listing ", "Chart ", "Image ",
+                           "Exhibit ", "FIGURE ", "TABLE "}))
+    return false;
+  const auto space = s.find(' ');
+  return space + 1 < s.size() && ((s[space + 1] >= '0' && s[space + 1] <= '9') ||
+                                  (s[space + 1] >= 'A' && s[space + 1] <= 'Z'));
 }
 
-void layout_page(Page& page) {
+// Pictures: painted images big enough to be one, merged where they overlap, not tables.
+std::vector<Box> find_pictures(const Page& page, const std::vector<FoundTable>& tables) {
+  const double scale = page.ocr ? std::max(1.0, page.width / 612.0) : 1.0;
+  std::vector<Box> boxes;
+  for (Box b : page.graphics.images) {
+    b = {std::max(0.0, b.l), std::max(0.0, b.t), std::min(page.width, b.r),
+         std::min(page.height, b.b)};
+    if (b.width() < 24 * scale || b.height() < 24 * scale) continue;
+    if (b.width() * b.height() > 0.85 * page.width * page.height) continue;  // a background
+    bool merged = false;
+    for (auto& o : boxes) {
+      if (b.l < o.r && o.l < b.r && b.t < o.b && o.t < b.b) {
+        o = o.united(b);
+        merged = true;
+        break;
+      }
+    }
+    if (!merged) boxes.push_back(b);
+  }
+  std::erase_if(boxes, [&](const Box& b) {
+    for (const auto& t : tables) {
+      if (t.block.box.holds_centre_of(b)) return true;
+    }
+    return false;
+  });
+  return boxes;
+}
+
+// Lays out one page's body given which lines are furniture.
+void layout_body(Page& page, const std::vector<Furniture>& furniture, const BodyMeasures& body) {
   page.blocks.clear();
   const auto& lines = page.lines;
-  if (lines.empty()) return;
-  std::vector<double> heights;
-  for (const auto& l : lines) heights.push_back(l.box.height());
-  const double unit = std::max(1e-3, median(heights));
-
-  // Page header and footer: lines in the top or bottom 12% of the page.
-  std::vector<size_t> order(lines.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(),
-            [&](size_t a, size_t b) { return lines[a].box.t < lines[b].box.t; });
-  std::vector<bool> furniture(lines.size(), false);
-  // Small print set apart by 1.5 line heights, or body-size print set apart by 2.5.
-  std::vector<double> all_sizes;
-  for (const auto& l : lines) all_sizes.push_back(type_size(page, l));
-  const double size_unit = std::max(1e-3, median(all_sizes));
-  auto furniture_gap = [&](size_t i) {
-    const double s = type_size(page, lines[i]);
-    if (lines[i].box.height() > 1.15 * unit || s > 1.15 * size_unit) return -1.0;
-    return s <= 0.9 * size_unit ? 1.5 * unit : 2.5 * unit;
-  };
-  // From the top: at most two lines inside the top band, then a wide gap.
-  {
-    double reach = -1, needed = 0;
-    for (size_t k = 0; k < order.size() && k < 2; ++k) {
-      const size_t i = order[k];
-      const double gap = furniture_gap(i);
-      if (gap < 0 || lines[i].box.b > 0.12 * page.height) break;
-      reach = std::max(reach, lines[i].box.b);
-      needed = std::max(needed, gap);
-      if (k + 1 < order.size() && lines[order[k + 1]].box.t - reach >= needed) {
-        for (size_t j = 0; j <= k; ++j) furniture[order[j]] = true;
-        break;
-      }
-    }
+  const auto tables = find_tables(page);
+  const auto pictures = find_pictures(page, tables);
+  std::vector<bool> taken(lines.size(), false);
+  for (const auto& t : tables) {
+    for (size_t i : t.line_ids) taken[i] = true;
   }
-  {
-    std::sort(order.begin(), order.end(),
-              [&](size_t a, size_t b) { return lines[a].box.b > lines[b].box.b; });
-    double reach = page.height * 2, needed = 0;
-    for (size_t k = 0; k < order.size() && k < 2; ++k) {
-      const size_t i = order[k];
-      const double gap = furniture_gap(i);
-      if (gap < 0 || lines[i].box.t < 0.88 * page.height || furniture[i]) break;
-      reach = std::min(reach, lines[i].box.t);
-      needed = std::max(needed, gap);
-      if (k + 1 < order.size() && reach - lines[order[k + 1]].box.b >= needed) {
-        for (size_t j = 0; j <= k; ++j) furniture[order[j]] = true;
-        break;
-      }
-    }
-  }
-
-  std::vector<size_t> body, headers, footers;
   for (size_t i = 0; i < lines.size(); ++i) {
-    if (!furniture[i]) {
-      body.push_back(i);
-    } else {
-      (lines[i].box.b < page.height / 2 ? headers : footers).push_back(i);
+    for (const auto& p : pictures) {
+      if (p.holds_centre_of(lines[i].box)) taken[i] = true;
     }
   }
+
+  std::vector<size_t> headers, footers;
+  // Items for the cut: body lines, then tables, then pictures.
+  std::vector<Box> boxes;
+  std::vector<size_t> line_of;  // box index -> line index, for line boxes
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (furniture[i] == Furniture::kHeader) {
+      headers.push_back(i);
+    } else if (furniture[i] == Furniture::kFooter) {
+      footers.push_back(i);
+    } else if (!taken[i]) {
+      boxes.push_back(lines[i].box);
+      line_of.push_back(i);
+    }
+  }
+  const size_t n_lines = boxes.size();
+  for (const auto& t : tables) boxes.push_back(t.block.box);
+  for (const auto& p : pictures) boxes.push_back(p);
+
   auto by_position = [&](size_t a, size_t b) {
     return lines[a].box.t < lines[b].box.t ||
            (lines[a].box.t == lines[b].box.t && lines[a].box.l < lines[b].box.l);
   };
+  auto furniture_block = [&](size_t i, Label label) {
+    Block block;
+    block.label = label;
+    block.ocr = page.ocr;
+    block.text = lines[i].text;
+    block.box = lines[i].box;
+    block.confidence = lines[i].confidence;
+    block.font_size = type_size(page, lines[i]);
+    block.line_count = 1;
+    return block;
+  };
   std::sort(headers.begin(), headers.end(), by_position);
   std::sort(footers.begin(), footers.end(), by_position);
-  for (size_t i : headers) page.blocks.push_back(make_block(page, {i}, Label::kPageHeader));
+  for (size_t i : headers) page.blocks.push_back(furniture_block(i, Label::kPageHeader));
 
-  // The body's line height: the median of the body lines alone.
-  heights.clear();
-  std::vector<double> sizes;
-  for (size_t i : body) {
-    heights.push_back(lines[i].box.height());
-    sizes.push_back(type_size(page, lines[i]));
-  }
-  const double body_unit = heights.empty() ? unit : std::max(1e-3, median(heights));
-  const double body_size = sizes.empty() ? unit : std::max(1e-3, median(sizes));
+  std::vector<double> heights;
+  for (size_t k = 0; k < n_lines; ++k) heights.push_back(boxes[k].height());
+  const double unit = heights.empty() ? 10 : std::max(1e-3, median(heights));
+  const double row_gap = std::max(0.4 * unit, body.line_gap + 0.45 * unit);
+  std::vector<size_t> ids(boxes.size());
+  std::iota(ids.begin(), ids.end(), 0);
   std::vector<std::vector<size_t>> leaves;
-  XyCut(lines, body_unit, !page.ocr).cut(body, leaves);
+  XyCut(boxes, 0.8 * unit, row_gap).cut(std::move(ids), leaves);
   for (const auto& leaf : leaves) {
-    std::vector<double> hs, ss;
-    for (size_t i : leaf) {
-      hs.push_back(lines[i].box.height());
-      ss.push_back(type_size(page, lines[i]));
+    // A leaf is lines, or a table or picture (alone, unless boxes overlap).
+    struct Piece {
+      double top;
+      std::vector<Block> blocks;
+    };
+    std::vector<Piece> pieces;
+    std::vector<size_t> leaf_lines;
+    for (size_t k : leaf) {
+      if (k < n_lines) {
+        leaf_lines.push_back(line_of[k]);
+      } else if (k < n_lines + tables.size()) {
+        pieces.push_back({boxes[k].t, {tables[k - n_lines].block}});
+      } else {
+        Block picture;
+        picture.label = Label::kPicture;
+        picture.ocr = page.ocr;
+        picture.box = boxes[k];
+        pieces.push_back({boxes[k].t, {std::move(picture)}});
+      }
     }
-    // Headings: larger type; OCR sizes are rougher, so their boxes must be taller too.
-    const bool heading = leaf.size() <= 3 && median(ss) >= 1.25 * body_size &&
-                         (!page.ocr || median(hs) >= 1.1 * body_unit);
-    page.blocks.push_back(make_block(page, leaf, heading ? Label::kSectionHeader : Label::kText));
+    if (!leaf_lines.empty()) {
+      double top = 1e18;
+      for (size_t i : leaf_lines) top = std::min(top, lines[i].box.t);
+      pieces.push_back({top, region_blocks(page, leaf_lines, body)});
+    }
+    std::stable_sort(pieces.begin(), pieces.end(),
+                     [](const Piece& a, const Piece& b) { return a.top < b.top; });
+    for (auto& p : pieces) {
+      for (auto& b : p.blocks) page.blocks.push_back(std::move(b));
+    }
   }
-  for (size_t i : footers) page.blocks.push_back(make_block(page, {i}, Label::kPageFooter));
+  for (size_t i : footers) page.blocks.push_back(furniture_block(i, Label::kPageFooter));
+}
+
+// Captions next to tables and pictures, footnotes under the body.
+void label_captions_and_footnotes(Page& page, const BodyMeasures& body) {
+  auto& blocks = page.blocks;
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    if (blocks[i].label != Label::kTable && blocks[i].label != Label::kPicture) continue;
+    for (const long d : {-1L, 1L, -2L, 2L}) {
+      const long j = static_cast<long>(i) + d;
+      if (j < 0 || j >= static_cast<long>(blocks.size())) continue;
+      Block& c = blocks[static_cast<size_t>(j)];
+      if (c.label != Label::kText || !is_caption_text(c.text)) continue;
+      const double gap = std::max(c.box.t - blocks[i].box.b, blocks[i].box.t - c.box.b);
+      const bool beside = c.box.l < blocks[i].box.r && blocks[i].box.l < c.box.r;
+      if (gap > 3 * body.size * (page.ocr ? 2 : 1) || !beside) continue;
+      c.label = Label::kCaption;
+      blocks[i].caption = static_cast<int>(j);
+      break;
+    }
+  }
+  // Footnotes: small print starting with a mark, below every other body block of the page.
+  for (auto it = blocks.rbegin(); it != blocks.rend(); ++it) {
+    if (is_furniture(it->label)) continue;
+    const bool small = it->font_size > 0 && it->font_size <= 0.88 * body.size && !it->ocr;
+    const unsigned char first = it->text.empty() ? 0 : static_cast<unsigned char>(it->text[0]);
+    const bool marked = (first >= '0' && first <= '9') || first == '*' || first == 0xE2;
+    if (it->label == Label::kText && small && marked && it->box.t > 0.6 * page.height) {
+      it->label = Label::kFootnote;
+      continue;
+    }
+    break;
+  }
+}
+
+// Nesting of list items: deeper when the marker sits further right than the item before. A
+// list that goes on over a page break keeps its nesting.
+void nest_lists(std::vector<Page>& pages) {
+  std::vector<double> stack;
+  for (auto& page : pages) {
+    for (auto& b : page.blocks) {
+      if (b.label != Label::kListItem) {
+        if (!is_furniture(b.label)) stack.clear();
+        continue;
+      }
+      const double tol = std::max(2.0, 0.3 * b.font_size);
+      while (!stack.empty() && b.box.l < stack.back() - tol) stack.pop_back();
+      if (stack.empty() || b.box.l > stack.back() + tol) stack.push_back(b.box.l);
+      b.depth = static_cast<int>(stack.size()) - 1;
+    }
+  }
+}
+
+// A paragraph that a column or page break cuts (no sentence end, the next column or page goes
+// on in lowercase in the same type) becomes one block where it starts, with the rest as its
+// continuation.
+void join_broken_paragraphs(std::vector<Page>& pages) {
+  Block* last = nullptr;
+  int last_page = 0;
+  for (auto& page : pages) {
+    for (auto& b : page.blocks) {
+      if (is_furniture(b.label) || b.label == Label::kFootnote || b.label == Label::kCaption)
+        continue;
+      Block* prev = last;
+      const int prev_page = last_page;
+      last = &b;
+      last_page = page.page_no;
+      if (!prev || prev->label != Label::kText || b.label != Label::kText) continue;
+      const bool broken = prev_page != page.page_no || b.box.t < prev->box.t;
+      if (!broken || ends_sentence(prev->text) || b.text.empty()) continue;
+      if (!(b.text[0] >= 'a' && b.text[0] <= 'z')) continue;
+      if (std::abs(prev->font_size - b.font_size) > 0.1 * std::max(1.0, prev->font_size)) continue;
+      append_line(prev->text, b.text);
+      prev->continuation.push_back({page.page_no, b.box});
+      b.merged_into_previous = true;
+      last = prev;
+      last_page = prev_page;
+    }
+  }
+}
+
+}  // namespace
+
+BodyMeasures measure_body(const std::vector<Page>& pages) {
+  std::map<long, double> chars_by_size;
+  std::vector<double> gaps_seen;
+  for (const auto& page : pages) {
+    std::vector<size_t> order(page.lines.size());
+    std::iota(order.begin(), order.end(), 0);
+    for (const auto& l : page.lines) {
+      chars_by_size[std::lround(type_size(page, l) * 4)] += static_cast<double>(codepoints(l.text));
+    }
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return page.lines[a].box.t < page.lines[b].box.t; });
+    for (size_t k = 0; k + 1 < order.size(); ++k) {
+      const Box& a = page.lines[order[k]].box;
+      // The next line below a that shares its column.
+      for (size_t m = k + 1; m < order.size() && m < k + 6; ++m) {
+        const Box& b = page.lines[order[m]].box;
+        if (b.l >= a.r || a.l >= b.r) continue;
+        const double gap = b.t - a.b;
+        const double h = std::max(a.height(), b.height());
+        if (gap > -0.2 * h && gap < 1.5 * h) gaps_seen.push_back(std::max(0.0, gap));
+        break;
+      }
+    }
+  }
+  BodyMeasures m;
+  double best = 0;
+  for (const auto& [size, chars] : chars_by_size) {
+    if (chars > best) {
+      best = chars;
+      m.size = static_cast<double>(size) / 4;
+    }
+  }
+  // The lower half of the gaps: a paragraph's own line spacing, not the space between them.
+  if (!gaps_seen.empty()) {
+    std::sort(gaps_seen.begin(), gaps_seen.end());
+    m.line_gap = gaps_seen[gaps_seen.size() / 3];
+  }
+  return m;
 }
 
 void layout_document(std::vector<Page>& pages) {
-  for (auto& page : pages) layout_page(page);
-  if (pages.empty()) return;
-  Page& first = pages.front();
-  for (auto& block : first.blocks) {
-    if (is_furniture(block.label)) continue;
-    if (block.label != Label::kSectionHeader) break;
-    // The first body block is a heading: the title when its lines are the page's largest.
-    double largest = 0;
-    for (const auto& l : first.lines) largest = std::max(largest, type_size(first, l));
-    double block_line = 0;
-    for (const auto& l : first.lines) {
-      if (l.box.t >= block.box.t && l.box.b <= block.box.b && l.box.l >= block.box.l &&
-          l.box.r <= block.box.r)
-        block_line = std::max(block_line, type_size(first, l));
-    }
-    if (block_line >= 0.95 * largest) block.label = Label::kTitle;
-    break;
+  const auto furniture = find_furniture(pages);
+  const BodyMeasures body = measure_body(pages);
+  for (size_t p = 0; p < pages.size(); ++p) {
+    layout_body(pages[p], furniture[p], body);
   }
+  label_headings(pages, body);
+  for (auto& page : pages) label_captions_and_footnotes(page, body);
+  nest_lists(pages);
+  join_broken_paragraphs(pages);
+}
+
+void layout_page(Page& page) {
+  std::vector<Page> one;
+  one.push_back(std::move(page));
+  layout_document(one);
+  page = std::move(one.front());
 }
 
 }  // namespace ocrserve::document

@@ -1,32 +1,36 @@
-// Layout: a page's text lines -> blocks in reading order.
+// Layout: pages of text lines and graphics -> blocks in reading order, labelled as docling
+// labels them.
 //
-//  1. Page header and footer: small-print lines in the top or bottom 12% of the page, set apart
-//     from the body by a gap of at least 1.5 line heights.
-//  2. Reading order by recursive XY-cut over the body lines: a region is split at every vertical
-//     white gutter that crosses it from top to bottom (columns, left to right); a region without
-//     one is split at its widest horizontal gap (top, then bottom), and each part is cut again.
-//     So a full-width title over columns is cut off first, then the columns.
-//  3. Each final region is a block; lines inside it are joined, hyphenated line ends mended
-//     ("exam-" + "ple" -> "example"), and a block whose lines are clearly taller than the
-//     page's body lines is a heading.
+//  1. Page headers and footers (furniture.h).
+//  2. Tables from ruling lines and cell backgrounds (tables.h), and pictures from the images a
+//     page paints; their lines leave the body.
+//  3. Reading order by recursive XY-cut over the body lines, with tables and pictures as single
+//     items: a region is split at every vertical white gutter that crosses it from top to bottom
+//     (columns, left to right); a region without one is split at its widest horizontal gap when
+//     that is wider than the gap between lines of a paragraph (top, then bottom).
+//  4. Each final region's lines become code, list items and paragraphs (paragraphs.h).
+//  5. Over the whole document: headings, their levels and the title (headings.h); captions
+//     ("Figure 2: ...", "Table 1 ...") next to a table or picture; footnotes (small print at the
+//     foot of a page under the body); list nesting by marker indentation; a paragraph cut by a
+//     page break joins the one before it.
 // Pure functions, thread-safe.
 #pragma once
 
-#include <string>
 #include <vector>
 
 #include "document/page.h"
+#include "document/paragraphs.h"
 
 namespace ocrserve::document {
 
-// Fills page.blocks from page.lines.
-void layout_page(Page& page);
-
-// layout_page on every page, then the document-wide labels: the first heading of the first page,
-// when it is much larger than the body and comes before any body text, is the title.
+// Everything above, for a whole document.
 void layout_document(std::vector<Page>& pages);
 
-// Joins two consecutive lines of one paragraph, mending a hyphenated break.
-void append_line(std::string& paragraph, const std::string& line);
+// One page judged alone (as a one-page document).
+void layout_page(Page& page);
+
+// What the body text of these pages looks like: the most common type size (by characters) and
+// the usual gap between the lines of a paragraph.
+BodyMeasures measure_body(const std::vector<Page>& pages);
 
 }  // namespace ocrserve::document

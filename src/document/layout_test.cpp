@@ -30,7 +30,10 @@ Page page_of(std::vector<TextLine> lines) {
 }
 
 TextLine line(const std::string& text, double l, double t, double r, double h = 10) {
-  return {text, {l, t, r, t + h}, 1};
+  TextLine out;
+  out.text = text;
+  out.box = {l, t, r, t + h};
+  return out;
 }
 
 std::vector<std::string> texts(const Page& page) {
@@ -51,10 +54,9 @@ TEST(Layout, ThreeColumnsUnderATitleWithHeaderAndFooter) {
   }
   Page page = page_of(lines);
   layout_page(page);
-  EXPECT_EQ(texts(page),
-            (std::vector<std::string>{"page_header:Running head", "section_header:Big Title",
-                                      "text:a0 a1 a2 a3", "text:b0 b1 b2 b3", "text:c0 c1 c2 c3",
-                                      "page_footer:7"}));
+  EXPECT_EQ(texts(page), (std::vector<std::string>{"page_header:Running head", "title:Big Title",
+                                                   "text:a0 a1 a2 a3", "text:b0 b1 b2 b3",
+                                                   "text:c0 c1 c2 c3", "page_footer:7"}));
   std::vector<Page> pages{page};
   layout_document(pages);
   EXPECT_EQ(pages[0].blocks[1].label, Label::kTitle);

@@ -8,6 +8,10 @@ Box Box::united(const Box& o) const {
   return {std::min(l, o.l), std::min(t, o.t), std::max(r, o.r), std::max(b, o.b)};
 }
 
+bool Box::holds_centre_of(const Box& o) const {
+  return o.cx() >= l && o.cx() <= r && o.cy() >= t && o.cy() <= b;
+}
+
 const char* label_name(Label label) {
   switch (label) {
     case Label::kTitle:
@@ -16,6 +20,18 @@ const char* label_name(Label label) {
       return "section_header";
     case Label::kText:
       return "text";
+    case Label::kListItem:
+      return "list_item";
+    case Label::kCode:
+      return "code";
+    case Label::kCaption:
+      return "caption";
+    case Label::kFootnote:
+      return "footnote";
+    case Label::kTable:
+      return "table";
+    case Label::kPicture:
+      return "picture";
     case Label::kPageHeader:
       return "page_header";
     case Label::kPageFooter:

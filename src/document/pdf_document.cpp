@@ -48,42 +48,7 @@ class DiagnosticsScope {
   std::vector<std::string> messages_;
 };
 
-std::string utf8(const poppler::ustring& s) {
-  const poppler::byte_array bytes = s.to_utf8();
-  return std::string(bytes.begin(), bytes.end());
-}
-
 constexpr double kMaxPagePoints = 1e6;  // ~350 m: anything bigger is a broken or hostile box
-
-struct Word {
-  std::string text;
-  Box box;
-};
-
-// Groups poppler's words (in its reading order) into lines: a word continues the line when it
-// sits on the same row, to the right of the last word and not too far from it.
-std::vector<TextLine> group_lines(const std::vector<Word>& words) {
-  std::vector<TextLine> lines;
-  const Word* last = nullptr;
-  for (const auto& w : words) {
-    bool same = false;
-    if (last) {
-      const double h = std::max(1e-3, std::min(last->box.height(), w.box.height()));
-      const double overlap = std::min(last->box.b, w.box.b) - std::max(last->box.t, w.box.t);
-      const double gap = w.box.l - last->box.r;
-      same = overlap > 0.5 * h && gap > -0.5 * h && gap < 1.2 * h;
-    }
-    if (same) {
-      lines.back().text += ' ';
-      lines.back().text += w.text;
-      lines.back().box = lines.back().box.united(w.box);
-    } else {
-      lines.push_back({w.text, w.box, 1.0f});
-    }
-    last = &w;
-  }
-  return lines;
-}
 
 }  // namespace
 
@@ -91,7 +56,8 @@ bool looks_like_pdf(std::string_view bytes) {
   return bytes.substr(0, 1024).find("%PDF-") != std::string_view::npos;
 }
 
-PdfDocument::PdfDocument(std::unique_ptr<poppler::document> doc) : doc_(std::move(doc)) {}
+PdfDocument::PdfDocument(std::unique_ptr<poppler::document> doc, PdfContent content)
+    : doc_(std::move(doc)), content_(std::move(content)) {}
 PdfDocument::PdfDocument(PdfDocument&&) noexcept = default;
 PdfDocument& PdfDocument::operator=(PdfDocument&&) noexcept = default;
 PdfDocument::~PdfDocument() = default;
@@ -126,7 +92,9 @@ Result<PdfDocument> PdfDocument::open(std::string_view bytes, int max_pages) {
     return make_error("the PDF has " + std::to_string(pages) + " pages, over the limit of " +
                       std::to_string(max_pages));
   }
-  return PdfDocument(std::move(doc));
+  auto content = PdfContent::open(bytes);
+  if (!content) return content.error();
+  return PdfDocument(std::move(doc), std::move(content).value());
 }
 
 int PdfDocument::page_count() const { return doc_->pages(); }
@@ -149,17 +117,12 @@ Result<PageSize> PdfDocument::page_size(int index) const {
   return size;
 }
 
-Result<std::vector<TextLine>> PdfDocument::text_lines(int index) const {
-  std::unique_ptr<poppler::page> page(doc_->create_page(index));
-  if (!page) return make_error("page " + std::to_string(index + 1) + " cannot be read");
-  std::vector<Word> words;
-  for (const poppler::text_box& box : page->text_list()) {
-    std::string text = utf8(box.text());
-    if (text.find_first_not_of(" \t\r\n") == std::string::npos) continue;
-    const poppler::rectf r = box.bbox();
-    words.push_back({std::move(text), Box{r.left(), r.top(), r.right(), r.bottom()}});
+Result<PageContent> PdfDocument::content(int index) const {
+  if (index < 0 || index >= page_count()) {
+    return make_error("page " + std::to_string(index + 1) + " cannot be read");
   }
-  return group_lines(words);
+  DiagnosticsScope diagnostics;
+  return content_.page(index);
 }
 
 Result<Image> PdfDocument::render(int index, double dpi, std::int64_t max_pixels) const {

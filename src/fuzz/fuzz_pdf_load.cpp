@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const int pages = std::min(pdf->page_count(), 2);
   for (int i = 0; i < pages; ++i) {
     if (!pdf->page_size(i)) continue;
-    if (auto lines = pdf->text_lines(i)) (void)doc::usable_text_layer(*lines);
+    if (auto content = pdf->content(i)) (void)doc::usable_text_layer(content->lines);
     // A US letter page at 9 dpi is 77x99 pixels: under the budget. Anything bigger is refused.
     (void)pdf->render(i, 9.0, 100 * 100);
   }

@@ -146,6 +146,7 @@ void draw_page(cairo_t* cr, const PdfPageSpec& spec, PdfPageTruth& truth) {
       top += pitch;
       if (paragraph_end) {
         truth.blocks.push_back(block);
+        truth.continued.push_back(false);
         block.clear();
         ++p;
         w = 0;
@@ -154,6 +155,7 @@ void draw_page(cairo_t* cr, const PdfPageSpec& spec, PdfPageTruth& truth) {
     }
     if (!block.empty()) {
       truth.blocks.push_back(block);
+      truth.continued.push_back(true);
       block.clear();
     }
   }

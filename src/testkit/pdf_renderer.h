@@ -41,6 +41,7 @@ struct PdfPageSpec {
 struct PdfPageTruth {
   std::string header, title, footer;
   std::vector<std::string> blocks;  // body text blocks in reading order
+  std::vector<bool> continued;      // per block: its paragraph goes on in the next block
   std::vector<std::string> lines;   // every drawn body line, as drawn (hyphens included)
   int hyphenated = 0;               // words split across lines
   // title and blocks joined by single spaces.
