@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "document/encoding.h"
+#include "document/image_rules.h"
 #include "document/layout.h"
 #include "document/pdf_document.h"
 
@@ -234,6 +235,7 @@ Result<void> Converter::ocr_page(const Image& image, double scale, document::Pag
   timings.cls_ms += ocr->timings.cls_ms;
   timings.rec_ms += ocr->timings.rec_ms;
   page.ocr = true;
+  page.graphics.rules = document::rules_in_image(image, scale);
   for (auto& line : ocr->lines) {
     document::TextLine out;
     out.text = std::move(line.text);

@@ -122,7 +122,7 @@ void label_headings(std::vector<Page>& pages, const BodyMeasures& body) {
     }
     if (!first) continue;
     if (first->label == Label::kSectionHeader && first->font_size >= 0.95 * largest &&
-        first->font_size >= 1.15 * body.size) {
+        first->font_size >= 1.5 * body.size) {
       first->label = Label::kTitle;
     }
     break;

@@ -6,7 +6,7 @@
 //    take the level numbered headings of the same type have, else the rank of their type among
 //    the document's heading types (larger, then bold, first).
 //  * The document's title is the first block of its first page with text, when that block is
-//    a heading in the page's largest type.
+//    a heading in the page's largest type, at least 1.5x the body's.
 // Pure functions.
 #pragma once
 

@@ -33,8 +33,11 @@ std::vector<Interval> gaps(std::vector<Interval> spans) {
 // Recursive XY-cut over boxes; leaves are lists of box indices.
 class XyCut {
  public:
-  XyCut(const std::vector<Box>& boxes, double gutter, double row_gap)
-      : boxes_(boxes), gutter_(gutter), row_gap_(row_gap) {}
+  // code[i]: box i is a line of code; white space between code lines (blank lines in a program)
+  // is not cut unless it is very wide.
+  XyCut(const std::vector<Box>& boxes, const std::vector<bool>& code, double gutter,
+        double row_gap)
+      : boxes_(boxes), code_(code), gutter_(gutter), row_gap_(row_gap) {}
 
   void cut(std::vector<size_t> ids, std::vector<std::vector<size_t>>& leaves) const {
     if (ids.size() <= 1) {
@@ -80,7 +83,7 @@ class XyCut {
     for (size_t i : ids) ys.push_back({boxes_[i].t, boxes_[i].b});
     Interval best{0, 0};
     for (const auto& g : gaps(ys)) {
-      if (g.hi - g.lo > best.hi - best.lo) best = g;
+      if (g.hi - g.lo > best.hi - best.lo && !inside_code(ids, g)) best = g;
     }
     if (best.hi - best.lo >= row_gap_) {
       const double y = (best.lo + best.hi) / 2;
@@ -94,7 +97,23 @@ class XyCut {
   }
 
  private:
+  // Is the gap between two code lines, and no wider than a few blank lines?
+  bool inside_code(const std::vector<size_t>& ids, const Interval& g) const {
+    if (g.hi - g.lo > 4 * gutter_) return false;
+    bool above = false, below = false;
+    for (size_t i : ids) {
+      const bool touches_above = std::abs(boxes_[i].b - g.lo) < 1e-6;
+      const bool touches_below = std::abs(boxes_[i].t - g.hi) < 1e-6;
+      if (!touches_above && !touches_below) continue;
+      if (i >= code_.size() || !code_[i]) return false;
+      above = above || touches_above;
+      below = below || touches_below;
+    }
+    return above && below;
+  }
+
   const std::vector<Box>& boxes_;
+  const std::vector<bool>& code_;
   double gutter_, row_gap_;
 };
 
@@ -202,7 +221,9 @@ void layout_body(Page& page, const std::vector<Furniture>& furniture, const Body
   std::vector<size_t> ids(boxes.size());
   std::iota(ids.begin(), ids.end(), 0);
   std::vector<std::vector<size_t>> leaves;
-  XyCut(boxes, 0.8 * unit, row_gap).cut(std::move(ids), leaves);
+  std::vector<bool> code(n_lines);
+  for (size_t k = 0; k < n_lines; ++k) code[k] = lines[line_of[k]].monospace && !page.ocr;
+  XyCut(boxes, code, 0.8 * unit, row_gap).cut(std::move(ids), leaves);
   for (const auto& leaf : leaves) {
     // A leaf is lines, or a table or picture (alone, unless boxes overlap).
     struct Piece {
@@ -224,10 +245,20 @@ void layout_body(Page& page, const std::vector<Furniture>& furniture, const Body
         pieces.push_back({boxes[k].t, {std::move(picture)}});
       }
     }
-    if (!leaf_lines.empty()) {
+    // Lines above, between and below the leaf's tables and pictures read in that order.
+    std::vector<double> tops;
+    for (const auto& p : pieces) tops.push_back(p.top);
+    std::sort(tops.begin(), tops.end());
+    std::vector<std::vector<size_t>> runs(tops.size() + 1);
+    for (size_t i : leaf_lines) {
+      const auto k = std::upper_bound(tops.begin(), tops.end(), lines[i].box.cy()) - tops.begin();
+      runs[static_cast<size_t>(k)].push_back(i);
+    }
+    for (auto& run : runs) {
+      if (run.empty()) continue;
       double top = 1e18;
-      for (size_t i : leaf_lines) top = std::min(top, lines[i].box.t);
-      pieces.push_back({top, region_blocks(page, leaf_lines, body)});
+      for (size_t i : run) top = std::min(top, lines[i].box.t);
+      pieces.push_back({top, region_blocks(page, run, body)});
     }
     std::stable_sort(pieces.begin(), pieces.end(),
                      [](const Piece& a, const Piece& b) { return a.top < b.top; });

@@ -256,7 +256,13 @@ Result<PageOcr> OcrEngine::recognize(const Image& page) const {
 
   std::vector<cv::Mat> crops;
   crops.reserve(quads->size());
-  for (const Quad& q : *quads) crops.push_back(crop_text_line(bgr, q));
+  std::vector<size_t> short_turned;  // turned as vertical text, but short enough to be a word
+  for (const Quad& q : *quads) {
+    bool turned_crop = false;
+    crops.push_back(crop_text_line(bgr, q, &turned_crop));
+    const cv::Mat& c = crops.back();
+    if (turned_crop && c.cols < 3 * c.rows) short_turned.push_back(crops.size() - 1);
+  }
 
   start = std::chrono::steady_clock::now();
   std::vector<size_t> turned;  // lines to read upside down
@@ -273,6 +279,25 @@ Result<PageOcr> OcrEngine::recognize(const Image& page) const {
   const int rec_threads = impl_->device == Device::kCpu ? o.threads : 1;
   auto texts = impl_->recognizer.recognize(crops, rec_threads);
   if (!texts) return texts.error();
+  // A box only a little taller than wide is as likely one narrow word ("2", "1.") as a short
+  // vertical line: it is read both ways and the surer reading wins.
+  if (!short_turned.empty()) {
+    std::vector<cv::Mat> upright;
+    for (size_t i : short_turned) {
+      cv::Mat u;
+      cv::rotate(crops[i], u, cv::ROTATE_90_CLOCKWISE);
+      upright.push_back(std::move(u));
+    }
+    auto reread = impl_->recognizer.recognize(upright, rec_threads);
+    if (!reread) return reread.error();
+    for (size_t k = 0; k < short_turned.size(); ++k) {
+      DecodedText& current = (*texts)[short_turned[k]];
+      if ((*reread)[k].confidence > current.confidence) {
+        current = std::move((*reread)[k]);
+        crops[short_turned[k]] = std::move(upright[k]);
+      }
+    }
+  }
   result.timings.rec_ms = ms_since(start);
 
   if (o.cls.mode == ClassifierMode::kAuto && !crops.empty()) {

@@ -6,7 +6,7 @@
 
 namespace ocrserve::ocr {
 
-cv::Mat crop_text_line(const cv::Mat& page, const Quad& quad) {
+cv::Mat crop_text_line(const cv::Mat& page, const Quad& quad, bool* turned_out) {
   auto distance = [](const Point& a, const Point& b) { return std::hypot(a.x - b.x, a.y - b.y); };
   const int width = std::max(
       1, static_cast<int>(std::max(distance(quad[0], quad[1]), distance(quad[2], quad[3]))));
@@ -24,7 +24,9 @@ cv::Mat crop_text_line(const cv::Mat& page, const Quad& quad) {
   cv::Mat crop;
   cv::warpPerspective(page, crop, transform, cv::Size(width, height), cv::INTER_CUBIC,
                       cv::BORDER_REPLICATE);
-  if (static_cast<double>(crop.rows) / crop.cols >= 1.5) {
+  const bool vertical = static_cast<double>(crop.rows) / crop.cols >= 1.5;
+  if (turned_out) *turned_out = vertical;
+  if (vertical) {
     cv::Mat turned;
     cv::rotate(crop, turned, cv::ROTATE_90_COUNTERCLOCKWISE);
     return turned;

@@ -328,7 +328,8 @@ class Builder {
                 std::string(dots, '.'));
       draw_text(kBody, number_x, baseline, e.page);
       y_ += pitch;
-      join(block, "- " + e.text + " " + e.page, "\n");
+      join(block, std::string(static_cast<size_t>(4 * e.level), ' ') + "- " + e.text + " " + e.page,
+           "\n");
     }
     y_ += kParaGap;
     blocks_.push_back(block);

@@ -26,7 +26,7 @@
 //  * A picture is "<!-- image -->"; its caption is its own block just BEFORE it.
 //  * Table of contents ("table-of-contents"): each entry is a "- " list item holding the entry
 //    text and its page number joined by one space, dot leaders dropped ("- 1 Introduction 2");
-//    the list is flat: indented (nested) entries are items of the same list with no extra indent.
+//    indented entries are nested, 4 spaces deeper per level, like any nested list.
 //  * Page headers and footers are furniture: not in `markdown`, listed in page_headers /
 //    page_footers instead.
 //  * Deterministic: the same bytes on every call except cairo's creation date.
