@@ -34,13 +34,14 @@ TypeKey type_key(const Block& b) {
 bool is_heading(const Block& b, const BodyMeasures& body) {
   if (b.label != Label::kText || b.line_count > 3) return false;
   const size_t words = word_count(b.text);
-  if (words == 0 || words > 20 || letter_count(b.text) < 2) return false;
+  const bool numbered = numbering_depth(b.text) > 0;
+  if (words == 0 || words > (numbered ? 30u : 20u) || letter_count(b.text) < 2) return false;
   const char last = b.text.back();
   if (last == ',' || last == ';') return false;
   if (b.ocr) return b.font_size >= 1.25 * body.size;
   if (b.font_size >= 1.15 * body.size) return true;
   if (!b.bold || b.font_size < 0.95 * body.size) return false;
-  if (numbering_depth(b.text) > 0) return true;
+  if (numbered) return true;
   return words <= 12 && !ends_sentence(b.text);
 }
 
@@ -76,11 +77,25 @@ int numbering_depth(const std::string& text) {
   return static_cast<int>(depth);
 }
 
+// A bold term with its description on the same row, as in a definition list ("compiler   R
+// byte code compiler"), is not a heading.
+bool starts_a_row(const Page& page, const Block& b, const BodyMeasures& body) {
+  if (b.font_size >= 1.15 * body.size) return true;
+  for (const auto& o : page.blocks) {
+    if (&o == &b || is_furniture(o.label)) continue;
+    const double gap = o.box.l - b.box.r;
+    if (std::abs(o.box.t - b.box.t) < 0.2 * body.size && gap >= 0 && gap < 3 * body.size) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void label_headings(std::vector<Page>& pages, const BodyMeasures& body) {
   std::vector<Block*> headings;
   for (auto& page : pages) {
     for (auto& block : page.blocks) {
-      if (is_heading(block, body)) headings.push_back(&block);
+      if (is_heading(block, body) && starts_a_row(page, block, body)) headings.push_back(&block);
     }
   }
   // Levels of numbered headings by type, then the rank of every heading type.

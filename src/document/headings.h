@@ -1,7 +1,8 @@
 // Headings and their levels, decided over the whole document once its pages have blocks.
 //  * A heading is a short block (at most 3 lines, 20 words) in type clearly larger than the body
 //    (1.15x), or bold and either numbered ("2.3.1 Title", "Chapter 2", "Appendix A") or short
-//    and not ending a sentence. OCR pages have no fonts: larger type (1.25x) decides there.
+//    and not ending a sentence, and not a bold term with its description beside it. OCR pages
+//    have no fonts: larger type (1.25x) decides there.
 //  * Its level comes from its numbering depth ("2" -> 1, "2.3" -> 2); headings without a number
 //    take the level numbered headings of the same type have, else the rank of their type among
 //    the document's heading types (larger, then bold, first).

@@ -9,6 +9,7 @@
 #include "document/headings.h"
 #include "document/layout_math.h"
 #include "document/tables.h"
+#include "document/text_tables.h"
 
 namespace ocrserve::document {
 
@@ -35,8 +36,7 @@ class XyCut {
  public:
   // code[i]: box i is a line of code; white space between code lines (blank lines in a program)
   // is not cut unless it is very wide.
-  XyCut(const std::vector<Box>& boxes, const std::vector<bool>& code, double gutter,
-        double row_gap)
+  XyCut(const std::vector<Box>& boxes, const std::vector<bool>& code, double gutter, double row_gap)
       : boxes_(boxes), code_(code), gutter_(gutter), row_gap_(row_gap) {}
 
   void cut(std::vector<size_t> ids, std::vector<std::vector<size_t>>& leaves) const {
@@ -165,7 +165,7 @@ std::vector<Box> find_pictures(const Page& page, const std::vector<FoundTable>& 
 void layout_body(Page& page, const std::vector<Furniture>& furniture, const BodyMeasures& body) {
   page.blocks.clear();
   const auto& lines = page.lines;
-  const auto tables = find_tables(page);
+  auto tables = find_tables(page);
   const auto pictures = find_pictures(page, tables);
   std::vector<bool> taken(lines.size(), false);
   for (const auto& t : tables) {
@@ -175,6 +175,13 @@ void layout_body(Page& page, const std::vector<Furniture>& furniture, const Body
     for (const auto& p : pictures) {
       if (p.holds_centre_of(lines[i].box)) taken[i] = true;
     }
+  }
+  // Tables without rules, among the lines left.
+  std::vector<bool> free(lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) free[i] = !taken[i] && furniture[i] == Furniture::kNone;
+  for (auto& t : find_text_tables(page, free)) {
+    for (size_t i : t.line_ids) taken[i] = true;
+    tables.push_back(std::move(t));
   }
 
   std::vector<size_t> headers, footers;

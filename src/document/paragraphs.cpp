@@ -345,17 +345,26 @@ std::vector<Block> region_blocks(const Page& page, std::vector<size_t> ids,
         start = false;
       } else if (kind == Kind::kCode) {
         start = gap > 3.5 * h + body.line_gap;
+      } else if (leaders && kind == Kind::kText && current.size() == 1 &&
+                 line.box.l > prev.box.l + 0.3 * size && gap < body.line_gap + 0.6 * h) {
+        // A contents entry too long for one line: its leaders come on the wrapped line.
+        start = false;
+        kind = Kind::kList;
+        toc = true;
       } else if (line_marker || leaders || toc) {
         start = true;
-      } else if (gap > body.line_gap + 0.6 * h || !same_style(page, prev, line)) {
+      } else if (gap > body.line_gap * std::max(1.0, size / body.size) + 0.6 * h ||
+                 !same_style(page, prev, line)) {
         start = true;
       } else if (kind == Kind::kList) {
         start = line.box.l < text_left - 0.3 * size;
       } else {
         const double indent = line.box.l - left;
         const double prev_indent = prev.box.l - left;
+        // (Headings wrap with a hanging indent instead: not for type larger or bolder.)
+        const bool body_type = size <= 1.1 * body.size && !line.bold;
         const bool first_line_indent =
-            indent > 0.8 * size && indent < 8 * size && prev_indent < 0.5 * size;
+            body_type && indent > 0.8 * size && indent < 8 * size && prev_indent < 0.5 * size;
         // The line before ended a sentence early: this line's first word would have fitted.
         const bool short_end =
             ends_sentence(prev.text) &&

@@ -1,0 +1,259 @@
+#include "document/text_tables.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "document/layout_math.h"
+#include "document/paragraphs.h"
+
+namespace ocrserve::document {
+
+namespace {
+
+struct Piece {
+  std::string text;
+  Box box;
+  size_t words = 0;
+};
+
+struct Row {
+  std::vector<size_t> line_ids;
+  std::vector<Piece> pieces;
+  Box box;
+  double size = 0;
+  bool candidate = false;
+  bool code = false;
+};
+
+size_t word_count(const std::string& s) {
+  size_t n = 0;
+  bool in_word = false;
+  for (char c : s) {
+    const bool space = c == ' ';
+    if (!space && !in_word) ++n;
+    in_word = !space;
+  }
+  return n;
+}
+
+// The row's words left to right, cut into pieces at wide gaps.
+std::vector<Piece> pieces_of(const Page& page, const std::vector<size_t>& line_ids, double size) {
+  std::vector<Word> words;
+  for (size_t i : line_ids) {
+    const TextLine& line = page.lines[i];
+    if (line.words.empty()) {
+      words.push_back({line.text, line.box});  // an OCR line: one piece
+    } else {
+      words.insert(words.end(), line.words.begin(), line.words.end());
+    }
+  }
+  std::sort(words.begin(), words.end(),
+            [](const Word& a, const Word& b) { return a.box.l < b.box.l; });
+  std::vector<Piece> out;
+  for (const auto& w : words) {
+    if (out.empty() || w.box.l - out.back().box.r > 1.2 * size) {
+      out.push_back({w.text, w.box, word_count(w.text)});
+    } else {
+      out.back().text += ' ' + w.text;
+      out.back().box = out.back().box.united(w.box);
+      out.back().words += word_count(w.text);
+    }
+  }
+  return out;
+}
+
+std::vector<Row> rows_of(const Page& page, const std::vector<bool>& free) {
+  std::vector<size_t> ids;
+  for (size_t i = 0; i < page.lines.size(); ++i) {
+    if (free[i]) ids.push_back(i);
+  }
+  std::sort(ids.begin(), ids.end(),
+            [&](size_t a, size_t b) { return page.lines[a].box.t < page.lines[b].box.t; });
+  std::vector<Row> rows;
+  for (size_t i : ids) {
+    const Box& box = page.lines[i].box;
+    if (!rows.empty()) {
+      Row& row = rows.back();
+      const double overlap = std::min(row.box.b, box.b) - std::max(row.box.t, box.t);
+      if (overlap > 0.5 * std::min(row.box.height(), box.height())) {
+        row.line_ids.push_back(i);
+        row.box = row.box.united(box);
+        continue;
+      }
+    }
+    Row row;
+    row.line_ids = {i};
+    row.box = box;
+    rows.push_back(std::move(row));
+  }
+  for (auto& row : rows) {
+    std::vector<double> sizes;
+    bool code = true, leaders = false;
+    for (size_t i : row.line_ids) {
+      sizes.push_back(type_size(page, page.lines[i]));
+      code = code && page.lines[i].monospace && !page.ocr;
+      leaders = leaders || has_dot_leaders(page.lines[i].text);
+    }
+    row.size = std::max(1e-3, median(sizes));
+    row.pieces = pieces_of(page, row.line_ids, row.size);
+    row.code = code;
+    row.candidate = !leaders && !row.pieces.empty() &&
+                    std::all_of(row.pieces.begin(), row.pieces.end(),
+                                [](const Piece& p) { return p.words <= 6; });
+  }
+  return rows;
+}
+
+// Column starts shared by the rows: piece left edges clustered within tol, kept when at least
+// 40% of the rows (and 2) have a piece there.
+std::vector<double> column_starts(const std::vector<Row>& rows, size_t from, size_t to,
+                                  double tol) {
+  std::vector<double> lefts;
+  for (size_t r = from; r < to; ++r) {
+    for (const auto& p : rows[r].pieces) lefts.push_back(p.box.l);
+  }
+  std::sort(lefts.begin(), lefts.end());
+  std::vector<double> out;
+  const double needed = std::max(2.0, 0.4 * static_cast<double>(to - from));
+  for (size_t i = 0; i < lefts.size();) {
+    size_t j = i;
+    while (j < lefts.size() && lefts[j] - lefts[i] <= tol) ++j;
+    if (static_cast<double>(j - i) >= needed) out.push_back(lefts[i]);
+    i = j;
+  }
+  return out;
+}
+
+// Does every piece of the row start at one of the columns, each column once at most?
+bool fits_columns(const Row& row, const std::vector<double>& cols, double tol) {
+  std::vector<bool> used(cols.size(), false);
+  for (const auto& p : row.pieces) {
+    size_t best = cols.size();
+    for (size_t c = 0; c < cols.size(); ++c) {
+      if (std::abs(p.box.l - cols[c]) <= tol) best = c;
+    }
+    if (best == cols.size() || used[best]) return false;
+    used[best] = true;
+  }
+  return true;
+}
+
+FoundTable make_table(const Page& page, const std::vector<Row>& rows, size_t from, size_t to,
+                      const std::vector<double>& cols, double tol) {
+  FoundTable found;
+  Block& block = found.block;
+  block.label = Label::kTable;
+  block.ocr = page.ocr;
+  Table& table = block.table;
+  table.num_rows = static_cast<int>(to - from);
+  table.num_cols = static_cast<int>(cols.size());
+  block.box = rows[from].box;
+  for (size_t r = from; r < to; ++r) {
+    const Row& row = rows[r];
+    block.box = block.box.united(row.box);
+    for (size_t i : row.line_ids) {
+      found.line_ids.push_back(i);
+      block.confidence = std::min(block.confidence, page.lines[i].confidence);
+    }
+    for (size_t c = 0; c < cols.size(); ++c) {
+      TableCell cell;
+      cell.row = static_cast<int>(r - from);
+      cell.col = static_cast<int>(c);
+      cell.column_header = r == from;
+      const double right = c + 1 < cols.size() ? cols[c + 1] : row.box.r;
+      cell.box = {cols[c], row.box.t, std::max(cols[c] + 1, right), row.box.b};
+      for (const auto& p : row.pieces) {
+        if (std::abs(p.box.l - cols[c]) <= tol) {
+          cell.text = p.text;
+          cell.box = p.box;
+        }
+      }
+      table.cells.push_back(std::move(cell));
+    }
+  }
+  return found;
+}
+
+// Code with its comments lined up: a column of pieces that start like comments.
+bool commented_code(const std::vector<Row>& rows, size_t from, size_t to) {
+  size_t comments = 0, later = 0;
+  for (size_t r = from; r < to; ++r) {
+    for (size_t k = 1; k < rows[r].pieces.size(); ++k) {
+      const std::string& t = rows[r].pieces[k].text;
+      ++later;
+      if (t.rfind("#", 0) == 0 || t.rfind("//", 0) == 0 || t.rfind("/*", 0) == 0 ||
+          t.rfind("--", 0) == 0 || t.rfind(";", 0) == 0)
+        ++comments;
+    }
+  }
+  return later > 0 && 2 * comments >= later;
+}
+
+// A picture drawn with characters (dashes, bars, dots): long pieces without letters or digits.
+bool drawn_with_text(const std::vector<Row>& rows, size_t from, size_t to) {
+  size_t pieces = 0, bare = 0;
+  for (size_t r = from; r < to; ++r) {
+    for (const auto& p : rows[r].pieces) {
+      ++pieces;
+      const bool has_alnum = std::any_of(p.text.begin(), p.text.end(), [](char c) {
+        return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+      });
+      const size_t chars = codepoints(p.text);
+      size_t alnum = 0;
+      for (char c : p.text)
+        alnum += ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'));
+      // Long runs of symbols ("-------", "| | |"); short ones are operators ("+", "%%").
+      if (chars >= 4 && (!has_alnum || 3 * alnum < chars)) ++bare;
+    }
+  }
+  return 10 * bare > 3 * pieces;
+}
+
+}  // namespace
+
+std::vector<FoundTable> find_text_tables(const Page& page, const std::vector<bool>& free) {
+  std::vector<FoundTable> out;
+  const auto rows = rows_of(page, free);
+  size_t r = 0;
+  while (r < rows.size()) {
+    if (!rows[r].candidate) {
+      ++r;
+      continue;
+    }
+    // The run of candidate rows at line spacing from each other.
+    size_t end = r + 1;
+    while (end < rows.size() && rows[end].candidate &&
+           rows[end].box.t - rows[end - 1].box.b < 1.2 * rows[end].box.height())
+      ++end;
+    // The table starts at its first row of several pieces; the lines around it that the run
+    // took in (the end of a paragraph, "with") are not at its columns.
+    size_t from = r;
+    while (from < end && rows[from].pieces.size() < 2) ++from;
+    const double tol = 0.6 * (from < end ? rows[from].size : 1);
+    if (end >= from + 3) {
+      const auto cols = column_starts(rows, from, end, tol);
+      size_t to = end;
+      while (to > from && !fits_columns(rows[to - 1], cols, tol)) --to;
+      size_t multi = 0, fitting = 0;
+      for (size_t k = from; k < to; ++k) {
+        multi += rows[k].pieces.size() >= 2 ? 1 : 0;
+        fitting += fits_columns(rows[k], cols, tol) ? 1 : 0;
+      }
+      // All of it in a monospace font is code that lines up, not a table.
+      const bool all_code = std::all_of(rows.begin() + static_cast<std::ptrdiff_t>(from),
+                                        rows.begin() + static_cast<std::ptrdiff_t>(to),
+                                        [](const Row& x) { return x.code; });
+      // Rows with one piece (an empty cell) may sit in a table, but most rows have several.
+      if (to >= from + 3 && 2 * multi >= to - from && fitting == to - from && cols.size() >= 2 &&
+          cols.size() <= 10 && !all_code && !commented_code(rows, from, to) &&
+          !drawn_with_text(rows, from, to)) {
+        out.push_back(make_table(page, rows, from, to, cols, tol));
+      }
+    }
+    r = end;
+  }
+  return out;
+}
+
+}  // namespace ocrserve::document

@@ -1,0 +1,22 @@
+// Tables drawn without rules: rows of short pieces of text set apart by wide gaps, whose pieces
+// start at the same few positions row after row (texinfo's @multitable, plain-text reports).
+//  1. Lines that share a row are split into pieces at gaps wider than 1.2 em.
+//  2. A candidate row has pieces of at most 6 words each, and is not a table of contents line.
+//  3. At least 3 candidate rows in a row (line spacing apart), most of them and the first with
+//     2 pieces or more, whose pieces all start at 2 to 10 column positions that 40% of the rows
+//     use, form a table, unless it is code (every row in a monospace font, or a column of
+//     comments) or a drawing made of characters (pieces mostly without letters or digits); the
+//     first row is its header.
+// Pure functions.
+#pragma once
+
+#include <vector>
+
+#include "document/tables.h"
+
+namespace ocrserve::document {
+
+// free[i]: line i may take part (not furniture, not already in a table or picture).
+std::vector<FoundTable> find_text_tables(const Page& page, const std::vector<bool>& free);
+
+}  // namespace ocrserve::document
