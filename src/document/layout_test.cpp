@@ -45,18 +45,23 @@ std::vector<std::string> texts(const Page& page) {
 TEST(Layout, ThreeColumnsUnderATitleWithHeaderAndFooter) {
   std::vector<TextLine> lines = {line("Running head", 50, 20, 200, 8), line("7", 295, 770, 305, 8),
                                  line("Big Title", 50, 60, 550, 24)};
-  // Rows interleave across columns, as a detector reports them.
+  // Rows interleave across columns, as a detector reports them; each line is running text.
+  std::string a, b, c;
   for (int row = 0; row < 4; ++row) {
     const double t = 110 + 12 * row;
-    lines.push_back(line("a" + std::to_string(row), 50, t, 210));
-    lines.push_back(line("b" + std::to_string(row), 230, t, 390));
-    lines.push_back(line("c" + std::to_string(row), 410, t, 550));
+    const std::string words = std::to_string(row) + " of the running text" + (row == 3 ? "." : "");
+    lines.push_back(line("a" + words, 50, t, 210));
+    lines.push_back(line("b" + words, 230, t, 390));
+    lines.push_back(line("c" + words, 410, t, 550));
+    for (auto [column, letter] : {std::pair{&a, "a"}, {&b, "b"}, {&c, "c"}}) {
+      *column += (row ? " " : "") + (letter + words);
+    }
   }
   Page page = page_of(lines);
   layout_page(page);
-  EXPECT_EQ(texts(page), (std::vector<std::string>{"page_header:Running head", "title:Big Title",
-                                                   "text:a0 a1 a2 a3", "text:b0 b1 b2 b3",
-                                                   "text:c0 c1 c2 c3", "page_footer:7"}));
+  EXPECT_EQ(texts(page),
+            (std::vector<std::string>{"page_header:Running head", "title:Big Title", "text:" + a,
+                                      "text:" + b, "text:" + c, "page_footer:7"}));
   std::vector<Page> pages{page};
   layout_document(pages);
   EXPECT_EQ(pages[0].blocks[1].label, Label::kTitle);

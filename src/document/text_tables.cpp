@@ -175,6 +175,32 @@ FoundTable make_table(const Page& page, const std::vector<Row>& rows, size_t fro
   return found;
 }
 
+// Columns of running text: in every column most pieces are several words long, or end near the
+// column's right edge, where a table's cells are mostly short and end wherever their text does.
+bool text_columns(const std::vector<Row>& rows, size_t from, size_t to,
+                  const std::vector<double>& cols, double tol) {
+  for (size_t c = 0; c < cols.size(); ++c) {
+    std::vector<const Piece*> pieces;
+    double right = -1e18;
+    for (size_t r = from; r < to; ++r) {
+      for (const auto& p : rows[r].pieces) {
+        if (std::abs(p.box.l - cols[c]) > tol) continue;
+        pieces.push_back(&p);
+        right = std::max(right, p.box.r);
+      }
+    }
+    if (pieces.empty()) return false;
+    const double width = right - cols[c];
+    size_t full = 0, long_pieces = 0;
+    for (const Piece* p : pieces) {
+      full += (p->words >= 3 && p->box.r >= right - 0.25 * width) ? 1 : 0;
+      long_pieces += p->words >= 4 ? 1 : 0;
+    }
+    if (10 * full < 7 * pieces.size() && 2 * long_pieces < pieces.size()) return false;
+  }
+  return true;
+}
+
 // Code with its comments lined up: a column of pieces that start like comments.
 bool commented_code(const std::vector<Row>& rows, size_t from, size_t to) {
   size_t comments = 0, later = 0;
@@ -214,6 +240,7 @@ bool drawn_with_text(const std::vector<Row>& rows, size_t from, size_t to) {
 
 std::vector<FoundTable> find_text_tables(const Page& page, const std::vector<bool>& free) {
   std::vector<FoundTable> out;
+  if (page.ocr) return out;  // OCR lines have no word gaps or fonts to go by
   const auto rows = rows_of(page, free);
   size_t r = 0;
   while (r < rows.size()) {
@@ -247,7 +274,7 @@ std::vector<FoundTable> find_text_tables(const Page& page, const std::vector<boo
       // Rows with one piece (an empty cell) may sit in a table, but most rows have several.
       if (to >= from + 3 && 2 * multi >= to - from && fitting == to - from && cols.size() >= 2 &&
           cols.size() <= 10 && !all_code && !commented_code(rows, from, to) &&
-          !drawn_with_text(rows, from, to)) {
+          !drawn_with_text(rows, from, to) && !text_columns(rows, from, to, cols, tol)) {
         out.push_back(make_table(page, rows, from, to, cols, tol));
       }
     }

@@ -5,9 +5,10 @@
 //  3. At least 3 candidate rows in a row (line spacing apart), most of them and the first with
 //     2 pieces or more, whose pieces all start at 2 to 10 column positions that 40% of the rows
 //     use, form a table, unless it is code (every row in a monospace font, or a column of
-//     comments) or a drawing made of characters (pieces mostly without letters or digits); the
-//     first row is its header.
-// Pure functions.
+//     comments), a drawing made of characters (pieces mostly without letters or digits) or
+//     columns of running text (pieces of several words that fill their column); the first row
+//     is its header.
+// Text-layer pages only: OCR lines carry no word positions or fonts to go by. Pure functions.
 #pragma once
 
 #include <vector>
