@@ -227,6 +227,20 @@ std::vector<std::vector<Furniture>> find_furniture(const std::vector<Page>& page
       marks[c.page][c.line] = c.top ? Furniture::kHeader : Furniture::kFooter;
     }
   }
+  // What shares a row with a header or footer (a running title beside the page number) is one.
+  for (const auto& c : candidates) {
+    if (marks[c.page][c.line] != Furniture::kNone) continue;
+    const Box& box = pages[c.page].lines[c.line].box;
+    for (const auto& o : candidates) {
+      if (o.page != c.page || o.top != c.top || marks[o.page][o.line] == Furniture::kNone) continue;
+      const Box& other = pages[o.page].lines[o.line].box;
+      const double overlap = std::min(box.b, other.b) - std::max(box.t, other.t);
+      if (overlap > 0.5 * std::min(box.height(), other.height())) {
+        marks[c.page][c.line] = marks[o.page][o.line];
+        break;
+      }
+    }
+  }
   return marks;
 }
 

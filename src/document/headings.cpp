@@ -84,7 +84,7 @@ bool starts_a_row(const Page& page, const Block& b, const BodyMeasures& body) {
   for (const auto& o : page.blocks) {
     if (&o == &b || is_furniture(o.label)) continue;
     const double gap = o.box.l - b.box.r;
-    if (std::abs(o.box.t - b.box.t) < 0.2 * body.size && gap >= 0 && gap < 3 * body.size) {
+    if (std::abs(o.box.t - b.box.t) < 0.2 * body.size && gap >= 0 && gap < 8 * body.size) {
       return false;
     }
   }

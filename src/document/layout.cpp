@@ -354,6 +354,53 @@ void join_broken_paragraphs(std::vector<Page>& pages) {
   }
 }
 
+// A table that a page break cuts goes on as a table of the same columns at the top of the next
+// page: the rows join the first part (a repeated header row is dropped).
+void join_broken_tables(std::vector<Page>& pages) {
+  for (size_t p = 0; p + 1 < pages.size(); ++p) {
+    Block* last = nullptr;
+    for (auto& b : pages[p].blocks) {
+      if (!is_furniture(b.label) && b.label != Label::kFootnote && !b.merged_into_previous)
+        last = &b;
+    }
+    Block* next = nullptr;
+    for (auto& b : pages[p + 1].blocks) {
+      if (!is_furniture(b.label)) {
+        next = &b;
+        break;
+      }
+    }
+    if (!last || !next || last->label != Label::kTable || next->label != Label::kTable) continue;
+    Table& a = last->table;
+    const Table& b = next->table;
+    if (a.num_cols != b.num_cols || a.cells.empty() || b.cells.empty()) continue;
+    // The same columns: each column starts within a few points of where it did.
+    std::vector<double> left_a(static_cast<size_t>(a.num_cols), 1e18), left_b = left_a;
+    for (const auto& c : a.cells)
+      left_a[static_cast<size_t>(c.col)] = std::min(left_a[static_cast<size_t>(c.col)], c.box.l);
+    for (const auto& c : b.cells)
+      left_b[static_cast<size_t>(c.col)] = std::min(left_b[static_cast<size_t>(c.col)], c.box.l);
+    bool same = true;
+    for (size_t c = 0; c < left_a.size(); ++c) same = same && std::abs(left_a[c] - left_b[c]) < 6;
+    if (!same) continue;
+    const bool repeated_header = std::equal(
+        b.cells.begin(),
+        b.cells.begin() +
+            std::min<std::ptrdiff_t>(a.num_cols, static_cast<std::ptrdiff_t>(b.cells.size())),
+        a.cells.begin(), [](const TableCell& x, const TableCell& y) { return x.text == y.text; });
+    const int skip = repeated_header ? 1 : 0;
+    for (auto cell : b.cells) {
+      if (cell.row < skip) continue;
+      cell.row += a.num_rows - skip;
+      cell.column_header = false;
+      a.cells.push_back(std::move(cell));
+    }
+    a.num_rows += b.num_rows - skip;
+    last->continuation.push_back({pages[p + 1].page_no, next->box});
+    next->merged_into_previous = true;
+  }
+}
+
 }  // namespace
 
 BodyMeasures measure_body(const std::vector<Page>& pages) {
@@ -406,6 +453,7 @@ void layout_document(std::vector<Page>& pages) {
   for (auto& page : pages) label_captions_and_footnotes(page, body);
   nest_lists(pages);
   join_broken_paragraphs(pages);
+  join_broken_tables(pages);
 }
 
 void layout_page(Page& page) {

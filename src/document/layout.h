@@ -12,7 +12,7 @@
 //  5. Over the whole document: headings, their levels and the title (headings.h); captions
 //     ("Figure 2: ...", "Table 1 ...") next to a table or picture; footnotes (small print at the
 //     foot of a page under the body); list nesting by marker indentation; a paragraph cut by a
-//     page break joins the one before it.
+//     page break joins the one before it, and so does a table.
 // Pure functions, thread-safe.
 #pragma once
 

@@ -307,7 +307,10 @@ Result<PageContent> PdfContent::page(int index) const {
     const TextWord* w = list->get(i);
     std::unique_ptr<GooString> text(w->getText());
     std::string s = utf8_of(text.get());
-    if (s.find_first_not_of(" \t\r\n") == std::string::npos) continue;
+    // Nothing visible: spaces, or control characters a broken font maps its glyphs to.
+    if (std::all_of(s.begin(), s.end(),
+                    [](char c) { return static_cast<unsigned char>(c) <= ' '; }))
+      continue;
     double l, t, r, b;
     w->getBBox(&l, &t, &r, &b);
     FontWord fw;

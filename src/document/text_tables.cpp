@@ -75,8 +75,10 @@ std::vector<Row> rows_of(const Page& page, const std::vector<bool>& free) {
     const Box& box = page.lines[i].box;
     if (!rows.empty()) {
       Row& row = rows.back();
-      const double overlap = std::min(row.box.b, box.b) - std::max(row.box.t, box.t);
-      if (overlap > 0.5 * std::min(row.box.height(), box.height())) {
+      // Against the row's first line: a row's box grows and must not reach into the next.
+      const Box& first = page.lines[row.line_ids.front()].box;
+      const double overlap = std::min(first.b, box.b) - std::max(first.t, box.t);
+      if (overlap > 0.5 * std::min(first.height(), box.height())) {
         row.line_ids.push_back(i);
         row.box = row.box.united(box);
         continue;
@@ -98,9 +100,11 @@ std::vector<Row> rows_of(const Page& page, const std::vector<bool>& free) {
     row.size = std::max(1e-3, median(sizes));
     row.pieces = pieces_of(page, row.line_ids, row.size);
     row.code = code;
-    row.candidate = !leaders && !row.pieces.empty() &&
-                    std::all_of(row.pieces.begin(), row.pieces.end(),
-                                [](const Piece& p) { return p.words <= 6; });
+    // Short cells; a later column may hold a sentence ("a special type that matches ...").
+    row.candidate = !leaders && !row.pieces.empty() && row.pieces.front().words <= 8;
+    for (size_t k = 1; k < row.pieces.size(); ++k) {
+      row.candidate = row.candidate && row.pieces[k].words <= 16;
+    }
   }
   return rows;
 }
@@ -139,16 +143,36 @@ bool fits_columns(const Row& row, const std::vector<double>& cols, double tol) {
   return true;
 }
 
+struct Style {
+  bool bold = false, italic = false, mono = false;
+  bool operator==(const Style&) const = default;
+};
+
+Style style_of(const Page& page, const Row& row) {
+  Style s{true, true, true};
+  for (size_t i : row.line_ids) {
+    s.bold = s.bold && page.lines[i].bold;
+    s.italic = s.italic && page.lines[i].italic;
+    s.mono = s.mono && page.lines[i].monospace;
+  }
+  return s;
+}
+
 FoundTable make_table(const Page& page, const std::vector<Row>& rows, size_t from, size_t to,
                       const std::vector<double>& cols, double tol) {
   FoundTable found;
   Block& block = found.block;
   block.label = Label::kTable;
   block.ocr = page.ocr;
-  Table& table = block.table;
-  table.num_rows = static_cast<int>(to - from);
-  table.num_cols = static_cast<int>(cols.size());
   block.box = rows[from].box;
+  // Table rows: a line with nothing in the first column under a filled one wraps that row's
+  // cells ("Rdefines.h   macros for ... above" / "(no longer maintained)").
+  struct TableRow {
+    std::vector<std::string> texts;
+    std::vector<Box> boxes;
+    Box box;
+  };
+  std::vector<TableRow> table_rows;
   for (size_t r = from; r < to; ++r) {
     const Row& row = rows[r];
     block.box = block.box.united(row.box);
@@ -156,19 +180,47 @@ FoundTable make_table(const Page& page, const std::vector<Row>& rows, size_t fro
       found.line_ids.push_back(i);
       block.confidence = std::min(block.confidence, page.lines[i].confidence);
     }
+    std::vector<const Piece*> at(cols.size(), nullptr);
+    for (const auto& p : row.pieces) {
+      for (size_t c = 0; c < cols.size(); ++c) {
+        if (std::abs(p.box.l - cols[c]) <= tol) at[c] = &p;
+      }
+    }
+    const bool wraps =
+        r > from + 1 && !at[0] && !table_rows.empty() && !table_rows.back().texts[0].empty();
+    if (!wraps) {
+      TableRow fresh;
+      fresh.texts.resize(cols.size());
+      fresh.box = row.box;
+      for (size_t c = 0; c < cols.size(); ++c) {
+        const double right = c + 1 < cols.size() ? cols[c + 1] : row.box.r;
+        fresh.boxes.push_back({cols[c], row.box.t, std::max(cols[c] + 1, right), row.box.b});
+      }
+      table_rows.push_back(std::move(fresh));
+    }
+    TableRow& target = table_rows.back();
+    target.box = target.box.united(row.box);
+    for (size_t c = 0; c < cols.size(); ++c) {
+      if (!at[c]) continue;
+      const bool first = target.texts[c].empty();
+      append_line(target.texts[c], at[c]->text);
+      target.boxes[c] = first ? at[c]->box : target.boxes[c].united(at[c]->box);
+    }
+  }
+  // A first row set apart in style (bold, italic, not code) is the column header.
+  const bool header =
+      to > from + 1 && !(style_of(page, rows[from]) == style_of(page, rows[from + 1]));
+  Table& table = block.table;
+  table.num_rows = static_cast<int>(table_rows.size());
+  table.num_cols = static_cast<int>(cols.size());
+  for (size_t r = 0; r < table_rows.size(); ++r) {
     for (size_t c = 0; c < cols.size(); ++c) {
       TableCell cell;
-      cell.row = static_cast<int>(r - from);
+      cell.row = static_cast<int>(r);
       cell.col = static_cast<int>(c);
-      cell.column_header = r == from;
-      const double right = c + 1 < cols.size() ? cols[c + 1] : row.box.r;
-      cell.box = {cols[c], row.box.t, std::max(cols[c] + 1, right), row.box.b};
-      for (const auto& p : row.pieces) {
-        if (std::abs(p.box.l - cols[c]) <= tol) {
-          cell.text = p.text;
-          cell.box = p.box;
-        }
-      }
+      cell.column_header = header && r == 0;
+      cell.text = table_rows[r].texts[c];
+      cell.box = table_rows[r].boxes[c];
       table.cells.push_back(std::move(cell));
     }
   }
@@ -236,6 +288,73 @@ bool drawn_with_text(const std::vector<Row>& rows, size_t from, size_t to) {
   return 10 * bare > 3 * pieces;
 }
 
+// The rows [from, to) as a table, if they make one; the rows that do not fit its columns split
+// it into parts judged alone.
+void tables_in_run(const Page& page, const std::vector<Row>& rows, size_t from, size_t to,
+                   int depth, std::vector<FoundTable>& out) {
+  // A table starts at a row of several pieces; lines the run took in around it (the end of a
+  // paragraph, "with") are not at its columns.
+  while (from < to && rows[from].pieces.size() < 2) ++from;
+  if (to < from + 3) return;
+  const double tol = 0.6 * rows[from].size;
+  const auto cols = column_starts(rows, from, to, tol);
+  if (cols.size() < 2 || cols.size() > 10) return;
+  std::vector<bool> fits(to - from);
+  for (size_t k = from; k < to; ++k) fits[k - from] = fits_columns(rows[k], cols, tol);
+  if (std::find(fits.begin(), fits.end(), false) != fits.end()) {
+    if (depth >= 3) return;
+    for (size_t k = from; k < to;) {
+      size_t end = k;
+      while (end < to && fits[end - from]) ++end;
+      if (end > k) tables_in_run(page, rows, k, end, depth + 1, out);
+      k = end + 1;
+    }
+    return;
+  }
+  size_t multi = 0;
+  for (size_t k = from; k < to; ++k) multi += rows[k].pieces.size() >= 2 ? 1 : 0;
+  auto first = rows.begin() + static_cast<std::ptrdiff_t>(from);
+  auto last = rows.begin() + static_cast<std::ptrdiff_t>(to);
+  // All of it in a monospace font is code or program output that lines up, unless a header row
+  // in another type says it is a table.
+  const bool all_code =
+      std::all_of(first + 1, last, [](const Row& x) { return x.code; }) && first->code;
+  // A column holding one text on every row ("[Function]") labels definitions, not cells.
+  bool repeated = false;
+  for (size_t c = 0; c < cols.size() && !repeated; ++c) {
+    std::string seen;
+    size_t same = 0;
+    for (size_t k = from; k < to; ++k) {
+      for (const auto& p : rows[k].pieces) {
+        if (std::abs(p.box.l - cols[c]) > tol) continue;
+        if (seen.empty()) seen = p.text;
+        same += p.text == seen ? 1 : 0;
+      }
+    }
+    repeated = same == to - from;
+  }
+  // Rows with one piece (an empty cell) may sit in a table, but most rows have several.
+  // Two columns whose second one is sentences ("C-a   Go to the beginning of the line.") are
+  // a list of terms and their definitions.
+  size_t second = 0, sentences = 0;
+  if (cols.size() == 2) {
+    for (size_t k = from; k < to; ++k) {
+      for (const auto& p : rows[k].pieces) {
+        if (std::abs(p.box.l - cols[1]) > tol) continue;
+        ++second;
+        sentences += ends_sentence(p.text) ? 1 : 0;
+      }
+    }
+  }
+  const bool definitions = second > 0 && 2 * sentences >= second;
+  if (2 * multi >= to - from && !all_code && !repeated && !definitions &&
+      !commented_code(rows, from, to) && !drawn_with_text(rows, from, to) &&
+      !text_columns(rows, from, to, cols, tol)) {
+    auto table = make_table(page, rows, from, to, cols, tol);
+    if (table.block.table.num_rows >= 3) out.push_back(std::move(table));
+  }
+}
+
 }  // namespace
 
 std::vector<FoundTable> find_text_tables(const Page& page, const std::vector<bool>& free) {
@@ -253,31 +372,7 @@ std::vector<FoundTable> find_text_tables(const Page& page, const std::vector<boo
     while (end < rows.size() && rows[end].candidate &&
            rows[end].box.t - rows[end - 1].box.b < 1.2 * rows[end].box.height())
       ++end;
-    // The table starts at its first row of several pieces; the lines around it that the run
-    // took in (the end of a paragraph, "with") are not at its columns.
-    size_t from = r;
-    while (from < end && rows[from].pieces.size() < 2) ++from;
-    const double tol = 0.6 * (from < end ? rows[from].size : 1);
-    if (end >= from + 3) {
-      const auto cols = column_starts(rows, from, end, tol);
-      size_t to = end;
-      while (to > from && !fits_columns(rows[to - 1], cols, tol)) --to;
-      size_t multi = 0, fitting = 0;
-      for (size_t k = from; k < to; ++k) {
-        multi += rows[k].pieces.size() >= 2 ? 1 : 0;
-        fitting += fits_columns(rows[k], cols, tol) ? 1 : 0;
-      }
-      // All of it in a monospace font is code that lines up, not a table.
-      const bool all_code = std::all_of(rows.begin() + static_cast<std::ptrdiff_t>(from),
-                                        rows.begin() + static_cast<std::ptrdiff_t>(to),
-                                        [](const Row& x) { return x.code; });
-      // Rows with one piece (an empty cell) may sit in a table, but most rows have several.
-      if (to >= from + 3 && 2 * multi >= to - from && fitting == to - from && cols.size() >= 2 &&
-          cols.size() <= 10 && !all_code && !commented_code(rows, from, to) &&
-          !drawn_with_text(rows, from, to) && !text_columns(rows, from, to, cols, tol)) {
-        out.push_back(make_table(page, rows, from, to, cols, tol));
-      }
-    }
+    tables_in_run(page, rows, r, end, 0, out);
     r = end;
   }
   return out;
