@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 #include "document/layout_math.h"
 #include "document/paragraphs.h"
@@ -130,17 +131,34 @@ std::vector<double> column_starts(const std::vector<Row>& rows, size_t from, siz
 }
 
 // Does every piece of the row start at one of the columns, each column once at most?
-bool fits_columns(const Row& row, const std::vector<double>& cols, double tol) {
-  std::vector<bool> used(cols.size(), false);
+// The row's cells: each piece that starts at a column opens that column's cell, and a piece
+// further inside the column (a justified line's wide space) joins it. Empty when the row does
+// not fit the columns: a piece that starts a column's range anywhere but at its start.
+std::optional<std::vector<Piece>> cells_of(const Row& row, const std::vector<double>& cols,
+                                           double tol) {
+  std::vector<Piece> cells(cols.size());
+  std::vector<bool> open(cols.size(), false);
   for (const auto& p : row.pieces) {
-    size_t best = cols.size();
-    for (size_t c = 0; c < cols.size(); ++c) {
-      if (std::abs(p.box.l - cols[c]) <= tol) best = c;
+    size_t c = cols.size();
+    for (size_t k = 0; k < cols.size(); ++k) {
+      if (p.box.l >= cols[k] - tol) c = k;
     }
-    if (best == cols.size() || used[best]) return false;
-    used[best] = true;
+    if (c == cols.size()) return std::nullopt;
+    if (!open[c]) {
+      if (std::abs(p.box.l - cols[c]) > tol) return std::nullopt;
+      open[c] = true;
+      cells[c] = p;
+      continue;
+    }
+    cells[c].text += ' ' + p.text;
+    cells[c].box = cells[c].box.united(p.box);
+    cells[c].words += p.words;
   }
-  return true;
+  return cells;
+}
+
+bool fits_columns(const Row& row, const std::vector<double>& cols, double tol) {
+  return cells_of(row, cols, tol).has_value();
 }
 
 struct Style {
@@ -180,14 +198,13 @@ FoundTable make_table(const Page& page, const std::vector<Row>& rows, size_t fro
       found.line_ids.push_back(i);
       block.confidence = std::min(block.confidence, page.lines[i].confidence);
     }
+    const auto cells = cells_of(row, cols, tol).value_or(std::vector<Piece>(cols.size()));
     std::vector<const Piece*> at(cols.size(), nullptr);
-    for (const auto& p : row.pieces) {
-      for (size_t c = 0; c < cols.size(); ++c) {
-        if (std::abs(p.box.l - cols[c]) <= tol) at[c] = &p;
-      }
+    for (size_t c = 0; c < cols.size(); ++c) {
+      if (!cells[c].text.empty()) at[c] = &cells[c];
     }
-    const bool wraps =
-        r > from + 1 && !at[0] && !table_rows.empty() && !table_rows.back().texts[0].empty();
+    const bool wraps = r > from + 1 && !at[0] && row.pieces.size() == 1 && !table_rows.empty() &&
+                       !table_rows.back().texts[0].empty();
     if (!wraps) {
       TableRow fresh;
       fresh.texts.resize(cols.size());
@@ -316,9 +333,20 @@ void tables_in_run(const Page& page, const std::vector<Row>& rows, size_t from, 
   auto first = rows.begin() + static_cast<std::ptrdiff_t>(from);
   auto last = rows.begin() + static_cast<std::ptrdiff_t>(to);
   // All of it in a monospace font is code or program output that lines up, unless a header row
-  // in another type says it is a table.
+  // in another type says it is a table, or its cells are names: no code punctuation, few numbers
+  // (".C   R_CMethodDef").
+  size_t pieces = 0, numbers = 0, punctuated = 0;
+  for (auto row = first; row != last; ++row) {
+    for (const auto& p : row->pieces) {
+      ++pieces;
+      numbers +=
+          std::any_of(p.text.begin(), p.text.end(), [](char c) { return c >= '0' && c <= '9'; });
+      punctuated += p.text.find_first_of("();={}<>\"'$#") != std::string::npos;
+    }
+  }
+  const bool names = punctuated == 0 && 10 * numbers < 3 * pieces;
   const bool all_code =
-      std::all_of(first + 1, last, [](const Row& x) { return x.code; }) && first->code;
+      std::all_of(first + 1, last, [](const Row& x) { return x.code; }) && first->code && !names;
   // A column holding one text on every row ("[Function]") labels definitions, not cells.
   bool repeated = false;
   for (size_t c = 0; c < cols.size() && !repeated; ++c) {

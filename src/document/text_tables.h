@@ -5,11 +5,11 @@
 //     of contents line.
 //  3. At least 3 candidate rows in a row (line spacing apart), most of them and the first with
 //     2 pieces or more, whose pieces all start at 2 to 10 column positions that 40% of the rows
-//     use, form a table, unless it is code or program output (every row in a monospace font, or
-//     a column of comments), a drawing made of characters (pieces mostly without letters or
-//     digits), definitions with a label column ("[Function]" on every row), terms with their
-//     definitions (a second and last column of sentences) or columns of running text (pieces of
-//     several words that fill their column).
+//     use, form a table, unless it is code or program output (every row in a monospace font
+//     with code punctuation or numbers in its cells, or a column of comments), a drawing made of
+//     characters (pieces mostly without letters or digits), definitions with a label column
+//     ("[Function]" on every row), terms with their definitions (a second and last column of
+//     sentences) or columns of running text (pieces of several words that fill their column).
 //  4. A line with an empty first cell under a filled one continues that row's cells; a first
 //     row in another style (bold, italic, not code) is the column header; at least 3 rows.
 // Text-layer pages only: OCR lines carry no word positions or fonts to go by. Pure functions.
