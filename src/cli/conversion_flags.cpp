@@ -13,8 +13,9 @@ void add_conversion_flags(CLI::App& app, ConversionFlags& f) {
       ->check(CLI::Range(36.0, 600.0))
       ->capture_default_str();
   app.add_option("--image-export-mode", r.image_export_mode,
-                 "placeholder, or embedded: page images as data URIs in md/html")
-      ->check(CLI::IsMember({"placeholder", "embedded"}))
+                 "pictures as placeholder (<!-- image -->), embedded (PNG data URIs in "
+                 "md/html/json) or referenced (PNG files in <name>_artifacts/)")
+      ->check(CLI::IsMember({"placeholder", "embedded", "referenced"}))
       ->capture_default_str();
   app.add_option("--page-break", r.md_page_break_placeholder,
                  "Markdown put between pages (e.g. '<!-- page break -->')");

@@ -9,6 +9,7 @@
 #include "cli/file_reader.h"
 #include "cli/progress.h"
 #include "conversion/converter.h"
+#include "document/export.h"
 
 namespace ocrserve::cli {
 
@@ -84,6 +85,19 @@ int run_convert(ConvertFlags& f) {
         std::cerr << " (" << (*engine)->fallback_reason() << ")";
       std::cerr << "\n";
       announced = true;
+    }
+    if (!to_stdout) {
+      for (const auto& artifact : document::picture_artifacts(doc->pages, doc->export_options)) {
+        const auto target = out_dir / artifact.path;
+        std::error_code ec;
+        std::filesystem::create_directories(target.parent_path(), ec);
+        std::ofstream out(target, std::ios::binary);
+        out << artifact.bytes;
+        if (!out) {
+          std::cerr << "ocrserve: cannot write " << target << "\n";
+          ++failures;
+        }
+      }
     }
     for (auto format : formats) {
       const std::string text = converter.render(*doc, format);

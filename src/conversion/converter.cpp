@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 
 #include "document/encoding.h"
 #include "document/image_rules.h"
@@ -102,6 +103,7 @@ Result<Output> Converter::run(std::string_view bytes, const std::string& filenam
     if (formats[i] == Format::kJson) out.document_json = out.formats.back().second;
   }
   if (out.document_json.empty()) out.document_json = render(*doc, Format::kJson);
+  out.artifacts = document::picture_artifacts(doc->pages, doc->export_options);
   out.timings = doc->timings;
   return out;
 }
@@ -112,7 +114,12 @@ Result<Document> Converter::convert(std::string_view bytes, const std::string& f
   Document doc;
   doc.source.filename = filename;
   doc.export_options.page_break_placeholder = request.md_page_break_placeholder;
-  doc.export_options.embed_page_images = request.image_export_mode == "embedded";
+  using document::ImageMode;
+  doc.export_options.image_mode = request.image_export_mode == "embedded" ? ImageMode::kEmbedded
+                                  : request.image_export_mode == "referenced"
+                                      ? ImageMode::kReferenced
+                                      : ImageMode::kPlaceholder;
+  doc.export_options.artifacts_dir = std::filesystem::path(filename).stem().string() + "_artifacts";
   const bool pdf = document::looks_like_pdf(bytes);
   auto done = pdf ? convert_pdf(bytes, request, doc) : convert_image(bytes, request, doc);
   if (!done) return done.error();
@@ -166,7 +173,10 @@ Result<void> Converter::convert_pdf(std::string_view bytes, const ConversionRequ
     }
     const bool needs_ocr = page.lines.empty() && (request.do_ocr || request.force_ocr);
     Image image;
-    if (needs_ocr || doc.export_options.embed_page_images) {
+    // A page is rendered for OCR, and for its pictures when the exports show them.
+    const bool pictures = doc.export_options.image_mode != document::ImageMode::kPlaceholder &&
+                          (!page.graphics.images.empty() || needs_ocr);
+    if (needs_ocr || pictures) {
       auto rendered = pdf->render(i, request.dpi, max_pixels);
       if (!rendered) return rendered.error();
       image = std::move(rendered).value();
@@ -176,7 +186,7 @@ Result<void> Converter::convert_pdf(std::string_view bytes, const ConversionRequ
       if (auto ok = ocr_page(image, 72.0 / request.dpi, page, doc.timings); !ok) return ok;
       ++doc.ocr_pages;
     }
-    if (doc.export_options.embed_page_images) page.image = std::move(image);
+    if (pictures) page.image = std::move(image);
     doc.pages.push_back(std::move(page));
   }
   return {};
@@ -219,7 +229,9 @@ Result<void> Converter::convert_image(std::string_view bytes, const ConversionRe
       if (auto ok = ocr_page(*image, 1.0, page, doc.timings); !ok) return ok;
       ++doc.ocr_pages;
     }
-    if (doc.export_options.embed_page_images) page.image = std::move(image).value();
+    if (doc.export_options.image_mode != document::ImageMode::kPlaceholder) {
+      page.image = std::move(image).value();
+    }
     doc.pages.push_back(std::move(page));
   }
   return {};
@@ -267,7 +279,7 @@ std::string Converter::render(Document& doc, Format format) const {
       out = document::to_text(doc.pages);
       break;
     case Format::kJson:
-      out = document::to_docling_json(doc.source, doc.pages);
+      out = document::to_docling_json(doc.source, doc.pages, doc.export_options);
       break;
     case Format::kHtml:
       out = document::to_html(doc.source, doc.pages, doc.export_options);

@@ -47,6 +47,7 @@ struct Output {
   std::string filename;
   std::vector<std::pair<std::string, std::string>> formats;  // format name ("md") -> content
   std::string document_json;  // the DoclingDocument JSON, whether or not "json" was asked for
+  std::vector<document::Artifact> artifacts;  // files the exports link to (referenced pictures)
   Timings timings;
   int pages = 0;
   int ocr_pages = 0;  // pages that went through OCR (the rest used a PDF text layer)

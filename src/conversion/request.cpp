@@ -16,7 +16,7 @@ Result<void> validate(const ConversionRequest& r) {
   if (r.dpi < 36 || r.dpi > 600) return make_error("dpi: must be 36..600");
   if (r.image_export_mode != "placeholder" && r.image_export_mode != "embedded" &&
       r.image_export_mode != "referenced") {
-    return make_error("image_export_mode: expected placeholder or embedded");
+    return make_error("image_export_mode: expected placeholder, embedded or referenced");
   }
   if (r.max_pages < 1) return make_error("max_pages: must be >= 1");
   if (r.max_pixels_per_page < 1) return make_error("max_pixels_per_page: must be >= 1");

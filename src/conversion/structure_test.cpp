@@ -257,6 +257,30 @@ TEST(Structure, PictureWithItsCaption) {
             std::string::npos)
       << embedded.md.substr(0, 400);
   EXPECT_EQ(embedded.md.find("![Page"), std::string::npos);
+  EXPECT_EQ(embedded.doc["pictures"][0]["image"]["uri"].get<std::string>().rfind(
+                "data:image/png;base64,", 0),
+            0u);
+}
+
+TEST(Structure, ReferencedPicturesAreFilesBesideTheExports) {
+  const StructurePdf pdf = testkit::structure_pdf("picture-caption");
+  ConversionRequest request;
+  request.image_export_mode = "referenced";
+  request.to_formats = {"md", "json"};
+  auto out = converter().run(pdf.pdf, "report.pdf", request);
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  ASSERT_EQ(out->artifacts.size(), 1u);
+  EXPECT_EQ(out->artifacts[0].path, "report_artifacts/image_000001.png");
+  EXPECT_EQ(out->artifacts[0].bytes.rfind("\x89PNG", 0), 0u);
+  EXPECT_NE(out->formats[0].second.find("![Image](report_artifacts/image_000001.png)"),
+            std::string::npos);
+  const json doc = json::parse(out->document_json);
+  const json& image = doc["pictures"][0]["image"];
+  EXPECT_EQ(image["uri"], "report_artifacts/image_000001.png");
+  EXPECT_EQ(image["mimetype"], "image/png");
+  // The picture is 200 x 120 points; at the raster's resolution the file has that shape.
+  const double ratio = image["size"]["width"].get<double>() / image["size"]["height"].get<double>();
+  EXPECT_NEAR(ratio, 200.0 / 120.0, 0.05);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "document/body_items.h"
 #include "document/encoding.h"
@@ -29,6 +30,21 @@ std::string stem(const std::string& filename) {
 std::string heading_marks(const Block& block) {
   if (block.label == Label::kTitle) return "#";
   return std::string(static_cast<size_t>(std::clamp(block.level, 1, 5) + 1), '#');
+}
+
+// Where a picture's image is: a data URI (embedded), a file path (referenced), or nowhere.
+std::string picture_source(const Page& page, const Block& block, const ExportOptions& options,
+                           size_t index) {
+  if (page.image.empty()) return {};
+  if (options.image_mode == ImageMode::kEmbedded) return png_uri(picture_image(page, block.box));
+  if (options.image_mode == ImageMode::kReferenced) return picture_path(options, index);
+  return {};
+}
+
+std::string picture_markdown(const Page& page, const Block& block, const ExportOptions& options,
+                             size_t index) {
+  const std::string src = picture_source(page, block, options, index);
+  return src.empty() ? "<!-- image -->" : "![Image](" + src + ")";
 }
 
 std::string list_line(const BodyItem& item) {
@@ -62,6 +78,26 @@ Image picture_image(const Page& page, const Box& box) {
   return out;
 }
 
+std::string picture_path(const ExportOptions& options, size_t n) {
+  char name[32];
+  std::snprintf(name, sizeof name, "image_%06zu.png", n + 1);
+  return options.artifacts_dir.empty() ? name : options.artifacts_dir + "/" + name;
+}
+
+std::vector<Artifact> picture_artifacts(const std::vector<Page>& pages,
+                                        const ExportOptions& options) {
+  std::vector<Artifact> out;
+  if (options.image_mode != ImageMode::kReferenced) return out;
+  size_t n = 0;
+  for (const auto& item : body_items(pages)) {
+    if (item.block->label != Label::kPicture) continue;
+    const size_t index = n++;
+    auto png = encode_png(picture_image(*item.page, item.block->box));
+    if (png) out.push_back({picture_path(options, index), std::move(png).value()});
+  }
+  return out;
+}
+
 std::string mimetype_of(const std::string& format) {
   if (format == "pdf") return "application/pdf";
   if (format == "jpeg") return "image/jpeg";
@@ -78,12 +114,12 @@ std::string to_markdown(const std::vector<Page>& pages, const ExportOptions& opt
     out += "\n";
   };
   const auto items = body_items(pages);
-  size_t next = 0;
+  size_t next = 0, pictures = 0;
   std::string list;
   for (size_t p = 0; p < pages.size(); ++p) {
     const Page& page = pages[p];
     if (p > 0 && !options.page_break_placeholder.empty()) add(options.page_break_placeholder);
-    if (options.embed_page_images && !page.image.empty() && page.ocr) {
+    if (options.image_mode == ImageMode::kEmbedded && !page.image.empty() && page.ocr) {
       add("![Page " + std::to_string(page.page_no) + "](" + png_uri(page.image) + ")");
     }
     for (; next < items.size() && items[next].page == &page; ++next) {
@@ -110,11 +146,7 @@ std::string to_markdown(const std::vector<Page>& pages, const ExportOptions& opt
           add(markdown_table(block.table));
           break;
         case Label::kPicture:
-          if (options.embed_page_images && !page.image.empty()) {
-            add("![Image](" + png_uri(picture_image(page, block.box)) + ")");
-          } else {
-            add("<!-- image -->");
-          }
+          add(picture_markdown(page, block, options, pictures++));
           break;
         default:
           add(block.text);
@@ -154,7 +186,7 @@ std::string to_html(const DocumentSource& source, const std::vector<Page>& pages
       "0.5em; }\npre { background: #f4f4f4; padding: 0.5em; }\n"
       "</style>\n</head>\n<body>\n<div class='page'>\n";
   const auto items = body_items(pages);
-  size_t next = 0;
+  size_t next = 0, pictures = 0;
   std::vector<std::string> open_lists;  // closing tags of the lists open, innermost last
   auto close_lists = [&](size_t keep) {
     while (open_lists.size() > keep) {
@@ -165,7 +197,7 @@ std::string to_html(const DocumentSource& source, const std::vector<Page>& pages
   for (size_t p = 0; p < pages.size(); ++p) {
     const Page& page = pages[p];
     if (p > 0) out += "</div>\n<div class='page'>\n";
-    if (options.embed_page_images && !page.image.empty() && page.ocr) {
+    if (options.image_mode == ImageMode::kEmbedded && !page.image.empty() && page.ocr) {
       out += "<figure><img class=\"page\" src=\"" + png_uri(page.image) + "\" alt=\"Page " +
              std::to_string(page.page_no) + "\"></figure>\n";
     }
@@ -222,9 +254,8 @@ std::string to_html(const DocumentSource& source, const std::vector<Page>& pages
         }
         case Label::kPicture: {
           out += "<figure>";
-          if (options.embed_page_images && !page.image.empty()) {
-            out += "<img src=\"" + png_uri(picture_image(page, block.box)) + "\" alt=\"\">";
-          }
+          const std::string src = picture_source(page, block, options, pictures++);
+          if (!src.empty()) out += "<img src=\"" + html_escape(src) + "\" alt=\"\">";
           if (item.caption) {
             out += "<figcaption>" + html_escape(item.caption->text) + "</figcaption>";
           }

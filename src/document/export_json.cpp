@@ -1,5 +1,6 @@
 // DoclingDocument JSON (docling-core schema 1.3): texts, groups (lists), tables, pictures, with
 // captions as children of their table or picture and furniture under "furniture".
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "document/body_items.h"
@@ -25,7 +26,8 @@ json ref_to(const std::string& path) { return {{"$ref", path}}; }
 
 class DoclingWriter {
  public:
-  explicit DoclingWriter(const std::vector<Page>& pages) : pages_(pages) {}
+  DoclingWriter(const std::vector<Page>& pages, const ExportOptions& options)
+      : pages_(pages), options_(options) {}
 
   void write(json& doc) {
     // Reading order as docling keeps it: page headers and footers stay among the body's
@@ -168,6 +170,8 @@ class DoclingWriter {
       out["data"] = table_data(page, b.table);
     } else {
       out["annotations"] = json::array();
+      if (auto image = picture_json(page, b, picture_count_++); !image.is_null())
+        out["image"] = image;
     }
     list.push_back(std::move(out));
     siblings.push_back(ref_to(self));
@@ -177,6 +181,26 @@ class DoclingWriter {
       owner["children"].push_back(ref_to(caption));
       owner["captions"].push_back(ref_to(caption));
     }
+  }
+
+  // The picture's image as docling's ImageRef: a data URI (embedded) or its file (referenced).
+  json picture_json(const Page& page, const Block& b, size_t index) const {
+    if (options_.image_mode == ImageMode::kPlaceholder || page.image.empty()) return nullptr;
+    const Image image = picture_image(page, b.box);
+    if (image.empty()) return nullptr;
+    std::string uri;
+    if (options_.image_mode == ImageMode::kReferenced) {
+      uri = picture_path(options_, index);
+    } else {
+      auto png = encode_png(image);
+      if (!png) return nullptr;
+      uri = "data:image/png;base64," + base64(*png);
+    }
+    const double dpi = page.width > 0 ? 72.0 * page.image.width / page.width : 72.0;
+    return {{"mimetype", "image/png"},
+            {"dpi", static_cast<int>(std::lround(dpi))},
+            {"size", {{"width", image.width}, {"height", image.height}}},
+            {"uri", uri}};
   }
 
   static json table_data(const Page& page, const Table& table) {
@@ -211,6 +235,8 @@ class DoclingWriter {
   }
 
   const std::vector<Page>& pages_;
+  const ExportOptions& options_;
+  size_t picture_count_ = 0;
   json texts_ = json::array();
   json groups_ = json::array();
   json tables_ = json::array();
@@ -228,7 +254,8 @@ std::string stem_of(const std::string& filename) {
 
 }  // namespace
 
-std::string to_docling_json(const DocumentSource& source, const std::vector<Page>& pages) {
+std::string to_docling_json(const DocumentSource& source, const std::vector<Page>& pages,
+                            const ExportOptions& options) {
   json doc;
   doc["schema_name"] = "DoclingDocument";
   doc["version"] = "1.3.0";
@@ -236,7 +263,7 @@ std::string to_docling_json(const DocumentSource& source, const std::vector<Page
   doc["origin"] = {{"mimetype", source.mimetype},
                    {"binary_hash", source.binary_hash},
                    {"filename", source.filename}};
-  DoclingWriter(pages).write(doc);
+  DoclingWriter(pages, options).write(doc);
   json pages_json = json::object();
   for (const auto& page : pages) {
     pages_json[std::to_string(page.page_no)] = {

@@ -91,7 +91,14 @@ json task_status_json(const Task& t, size_t queue_position) {
 }
 
 ApiResponse task_result_response(const Task& t) {
-  const bool zip = t.options.value("zip", false) || t.documents.size() > 1;
+  // Pictures written as files (image_export_mode=referenced) only travel in a zip.
+  bool files = false;
+  for (const auto& d : t.documents) {
+    for (const auto& out : d.outcome.value("outputs", json::array())) {
+      files = files || out.value("format", "") == "image";
+    }
+  }
+  const bool zip = t.options.value("zip", false) || t.documents.size() > 1 || files;
   if (zip) {
     ZipWriter writer;
     for (const auto& d : t.documents) {
@@ -100,7 +107,7 @@ ApiResponse task_result_response(const Task& t) {
         bool ok = false;
         const std::string content = read_file(path, ok);
         if (!ok) throw HttpError(500, "the result files of task " + t.id + " are missing");
-        writer.add(std::filesystem::path(path).filename().string(), content);
+        writer.add(out.value("name", std::filesystem::path(path).filename().string()), content);
       }
     }
     ApiResponse r;

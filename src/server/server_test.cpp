@@ -1,5 +1,6 @@
 // Black-box tests of `ocrserve serve` (see serve_fixture.h).
 #include "server/serve_fixture.h"
+#include "testkit/structure_pdfs.h"
 
 using namespace ocrserve::server_testing;
 
@@ -171,6 +172,23 @@ TEST_F(Serve, EveryFormatSourcesAndZip) {
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_GE(found_share(words, json::parse(r->body)["document"]["md_content"]), 0.7);
+}
+
+TEST_F(Serve, ReferencedPicturesComeAsFilesInTheZip) {
+  const auto doc = ocrserve::testkit::structure_pdf("picture-caption");
+  auto& server = start();
+  httplib::MultipartFormDataItems items{{"files", doc.pdf, "report.pdf", "application/pdf"},
+                                        {"to_formats", "md", "", ""},
+                                        {"to_formats", "json", "", ""},
+                                        {"image_export_mode", "referenced", "", ""}};
+  auto r = server.client().Post("/v1/convert/file", items);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  // One document, but its pictures are files: the answer is a zip with them beside the md.
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/zip");
+  EXPECT_NE(r->body.find("report.md"), std::string::npos);
+  EXPECT_NE(r->body.find("report_artifacts/image_000001.png"), std::string::npos);
+  EXPECT_NE(r->body.find("report.json"), std::string::npos);
 }
 
 TEST_F(Serve, AsyncPollResultAndSingleUseDeletion) {

@@ -216,6 +216,17 @@ class Worker {
         }
         files.push_back({{"format", format}, {"path", path.string()}});
       }
+      // Referenced pictures go beside the exports, in their own folder.
+      for (const auto& artifact : output->artifacts) {
+        const fs::path path = fs::path(output_dir) / artifact.path;
+        fs::create_directories(path.parent_path(), ec);
+        if (!write_file_durably(path, artifact.bytes)) {
+          reply["error"] = "cannot write " + path.string();
+          reply["report"] = report();
+          return reply;
+        }
+        files.push_back({{"format", "image"}, {"path", path.string()}, {"name", artifact.path}});
+      }
       // The files and their folder entries are on disk before the supervisor hears "ok".
       (void)sync_directory(output_dir);
       (void)sync_directory(fs::path(output_dir).parent_path());
