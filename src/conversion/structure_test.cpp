@@ -262,6 +262,21 @@ TEST(Structure, PictureWithItsCaption) {
             0u);
 }
 
+TEST(Structure, AVectorChartIsAPictureWithItsLabels) {
+  const Converted out = convert(testkit::structure_pdf("vector-chart").pdf, "chart.pdf");
+  ASSERT_EQ(out.doc["pictures"].size(), 1u);
+  const json& picture = out.doc["pictures"][0];
+  ASSERT_EQ(picture["captions"].size(), 1u);
+  EXPECT_EQ(resolve(out.doc, picture["captions"][0])["text"], "Figure 2: Deliveries per year.");
+  // The year labels belong to the chart, not to the body.
+  for (const auto& t : out.doc["texts"]) {
+    EXPECT_EQ(t["text"].get<std::string>().find("2015"), std::string::npos) << t["text"];
+  }
+  // The drawing spans from its y axis (20 pt in) to the right end of its x axis.
+  const json& bbox = picture["prov"][0]["bbox"];
+  EXPECT_NEAR(bbox["r"].get<double>() - bbox["l"].get<double>(), 240, 4);
+}
+
 TEST(Structure, ReferencedPicturesAreFilesBesideTheExports) {
   const StructurePdf pdf = testkit::structure_pdf("picture-caption");
   ConversionRequest request;

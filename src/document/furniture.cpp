@@ -146,7 +146,9 @@ void single_page_furniture(const Page& page, std::vector<Furniture>& marks) {
   auto needed_gap = [&](size_t i) {
     const double s = type_size(page, lines[i]);
     if (lines[i].box.height() > 1.15 * unit || s > 1.15 * size_unit) return -1.0;
-    return s <= 0.9 * size_unit ? 1.5 * unit : 2.5 * unit;
+    if (s <= 0.9 * size_unit) return 1.5 * unit;
+    // Body-size print is furniture only when short: a full line is the body's first or last.
+    return lines[i].box.width() < 0.5 * page.width ? 2.5 * unit : -1.0;
   };
   for (bool top : {true, false}) {
     std::vector<size_t> order(lines.size());

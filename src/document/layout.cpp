@@ -133,15 +133,94 @@ bool is_caption_text(const std::string& s) {
                                   (s[space + 1] >= 'A' && s[space + 1] <= 'Z'));
 }
 
-// Pictures: painted images big enough to be one, merged where they overlap, not tables.
-std::vector<Box> find_pictures(const Page& page, const std::vector<FoundTable>& tables) {
+// A chart's labels sit around its drawing: lines in type smaller than the body's (axis ticks,
+// axis names) or set vertically, close to the box, join it; a caption does not.
+Box with_labels(const Page& page, Box box, const BodyMeasures& body) {
+  for (int round = 0; round < 4; ++round) {
+    bool grew = false;
+    for (const auto& line : page.lines) {
+      const Box& b = line.box;
+      if (box.holds_centre_of(b)) continue;
+      const double reach = 2.5 * std::max(std::min(b.height(), b.width()), 1.0);
+      const bool near =
+          b.l < box.r + reach && box.l - reach < b.r && b.t < box.b + reach && box.t - reach < b.b;
+      const bool small = type_size(page, line) < 0.95 * body.size || b.height() > 2 * b.width();
+      const bool beside = b.l >= box.l - reach && b.r <= box.r + reach;  // not a wider line
+      if (near && small && !is_caption_text(line.text) && (beside || b.height() > 2 * b.width())) {
+        box = box.united(b);
+        grew = true;
+      }
+    }
+    if (!grew) break;
+  }
+  return box;
+}
+
+// Vector drawings: path boxes that touch (within a few points) form groups; a group of many paths
+// that is big enough, lies outside every table and holds little text (a chart's labels, not a
+// framed paragraph) is a picture.
+std::vector<Box> vector_pictures(const Page& page, const std::vector<FoundTable>& tables,
+                                 const BodyMeasures& body) {
+  std::vector<Box> out;
+  const auto& paths = page.graphics.paths;
+  if (paths.size() < 8 || paths.size() > 5000) return out;
+  const double near = 3;
+  std::vector<Box> groups;
+  std::vector<int> counts;
+  for (const Box& p : paths) {
+    bool in_table = false;
+    for (const auto& t : tables) in_table = in_table || t.block.box.holds_centre_of(p);
+    if (in_table) continue;
+    if (p.width() * p.height() > 0.5 * page.width * page.height) continue;  // a page frame
+    Box g = p;
+    int n = 1;
+    // Merge with every group it touches, until none does.
+    for (bool merged = true; merged;) {
+      merged = false;
+      for (size_t k = 0; k < groups.size(); ++k) {
+        const Box& o = groups[k];
+        if (g.l - near <= o.r && o.l - near <= g.r && g.t - near <= o.b && o.t - near <= g.b) {
+          g = g.united(o);
+          n += counts[k];
+          groups.erase(groups.begin() + static_cast<std::ptrdiff_t>(k));
+          counts.erase(counts.begin() + static_cast<std::ptrdiff_t>(k));
+          merged = true;
+          break;
+        }
+      }
+    }
+    groups.push_back(g);
+    counts.push_back(n);
+  }
+  for (size_t k = 0; k < groups.size(); ++k) {
+    const Box& g = groups[k];
+    if (counts[k] < 8 || g.width() < 60 || g.height() < 40) continue;
+    double text = 0;
+    for (const auto& line : page.lines) {
+      if (g.holds_centre_of(line.box)) text += line.box.width() * line.box.height();
+    }
+    if (text > 0.25 * g.width() * g.height()) continue;
+    out.push_back(with_labels(page, g, body));
+  }
+  return out;
+}
+
+// Pictures: painted images big enough to be one and vector drawings, merged where they overlap,
+// not tables.
+std::vector<Box> find_pictures(const Page& page, const std::vector<FoundTable>& tables,
+                               const BodyMeasures& body) {
   const double scale = page.ocr ? std::max(1.0, page.width / 612.0) : 1.0;
-  std::vector<Box> boxes;
+  std::vector<Box> candidates;
   for (Box b : page.graphics.images) {
     b = {std::max(0.0, b.l), std::max(0.0, b.t), std::min(page.width, b.r),
          std::min(page.height, b.b)};
     if (b.width() < 24 * scale || b.height() < 24 * scale) continue;
     if (b.width() * b.height() > 0.85 * page.width * page.height) continue;  // a background
+    candidates.push_back(b);
+  }
+  for (const Box& b : vector_pictures(page, tables, body)) candidates.push_back(b);
+  std::vector<Box> boxes;
+  for (const Box& b : candidates) {
     bool merged = false;
     for (auto& o : boxes) {
       if (b.l < o.r && o.l < b.r && b.t < o.b && o.t < b.b) {
@@ -166,7 +245,7 @@ void layout_body(Page& page, const std::vector<Furniture>& furniture, const Body
   page.blocks.clear();
   const auto& lines = page.lines;
   auto tables = find_tables(page);
-  const auto pictures = find_pictures(page, tables);
+  const auto pictures = find_pictures(page, tables, body);
   std::vector<bool> taken(lines.size(), false);
   for (const auto& t : tables) {
     for (size_t i : t.line_ids) taken[i] = true;

@@ -45,6 +45,7 @@ struct PageGraphics {
   std::vector<Box> rules;   // horizontal and vertical strokes, and thin filled bars
   std::vector<Box> fills;   // filled rectangles larger than a rule (cell backgrounds, boxes)
   std::vector<Box> images;  // where raster images are painted
+  std::vector<Box> paths;   // every stroked or filled path's box (vector drawings)
 };
 
 // What a block is, in docling's DocItemLabel terms.

@@ -45,6 +45,7 @@ class ContentDevice : public TextOutputDev {
 
   void stroke(GfxState* state) override {
     TextOutputDev::stroke(state);
+    add_path(state);
     const GfxPath* path = state->getPath();
     const double width = std::max(0.1, state->transformWidth(state->getLineWidth()));
     for (int s = 0; s < path->getNumSubpaths(); ++s) {
@@ -62,10 +63,12 @@ class ContentDevice : public TextOutputDev {
 
   void fill(GfxState* state) override {
     TextOutputDev::fill(state);
+    add_path(state);
     add_fill(state);
   }
   void eoFill(GfxState* state) override {
     TextOutputDev::eoFill(state);
+    add_path(state);
     add_fill(state);
   }
 
@@ -110,6 +113,21 @@ class ContentDevice : public TextOutputDev {
       const double x = (x0 + x1) / 2;
       graphics_.rules.push_back({x - half, std::min(y0, y1), x + half, std::max(y0, y1)});
     }
+  }
+
+  void add_path(GfxState* state) {
+    if (graphics_.paths.size() >= kMaxShapes) return;
+    const GfxPath* path = state->getPath();
+    Box box{1e18, 1e18, -1e18, -1e18};
+    for (int s = 0; s < path->getNumSubpaths(); ++s) {
+      const GfxSubpath* sub = path->getSubpath(s);
+      for (int i = 0; i < sub->getNumPoints(); ++i) {
+        double x, y;
+        state->transform(sub->getX(i), sub->getY(i), &x, &y);
+        box = {std::min(box.l, x), std::min(box.t, y), std::max(box.r, x), std::max(box.b, y)};
+      }
+    }
+    if (box.r >= box.l && box.b >= box.t) graphics_.paths.push_back(box);
   }
 
   void add_fill(GfxState* state) {

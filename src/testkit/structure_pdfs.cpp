@@ -309,6 +309,49 @@ class Builder {
     blocks_.push_back("<!-- image -->");
   }
 
+  // A bar chart drawn with vector paths (axes, bars, ticks) and small tick labels, w x h points,
+  // centered, with a caption under it.
+  void bar_chart(const std::vector<double>& values, double w, double h,
+                 const std::string& caption) {
+    const double caption_pitch = 12;
+    y_ += 6;
+    ensure(h + 8 + caption_pitch);
+    const double x = (kPageW - w) / 2, y = y_;
+    const double bar_w = (w - 30) / static_cast<double>(values.size());
+    add([=](cairo_t* cr) {
+      cairo_save(cr);
+      cairo_set_source_rgb(cr, 0, 0, 0);
+      cairo_set_line_width(cr, 0.75);
+      cairo_move_to(cr, x + 20, y);  // y axis, then x axis
+      cairo_line_to(cr, x + 20, y + h - 12);
+      cairo_line_to(cr, x + w, y + h - 12);
+      cairo_stroke(cr);
+      for (size_t i = 0; i < values.size(); ++i) {
+        const double bh = (h - 20) * values[i];
+        const double bx = x + 24 + bar_w * static_cast<double>(i);
+        cairo_set_source_rgb(cr, 0.3, 0.45, 0.7);
+        cairo_rectangle(cr, bx, y + h - 12 - bh, bar_w - 6, bh);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_move_to(cr, bx + bar_w / 2 - 3, y + h - 12);  // a tick under each bar
+        cairo_line_to(cr, bx + bar_w / 2 - 3, y + h - 9);
+        cairo_stroke(cr);
+      }
+      cairo_restore(cr);
+    });
+    for (size_t i = 0; i < values.size(); ++i) {  // tick labels in small print
+      const double bx = x + 24 + bar_w * static_cast<double>(i);
+      draw_text(kCaption, bx + bar_w / 2 - 6, std::round(y + h), std::to_string(2015 + i));
+    }
+    y_ += h + 8;
+    use(cr_, kCaption);
+    draw_text(kCaption, (kPageW - advance(cr_, caption)) / 2, std::round(y_ + ascent(kCaption)),
+              caption);
+    y_ += caption_pitch + kParaGap + 6;
+    blocks_.push_back(caption);
+    blocks_.push_back("<!-- image -->");
+  }
+
   // Entries with dot leaders up to a right-aligned page number.
   void toc(const std::vector<TocEntry>& entries) {
     const double pitch = 16;
@@ -693,6 +736,15 @@ void picture_caption(Builder& b) {
       "to be adjusted.");
 }
 
+void vector_chart(Builder& b) {
+  b.paragraph(
+      "Deliveries grew every year until the new depot opened, as the chart of yearly totals "
+      "shows.");
+  b.bar_chart({0.3, 0.45, 0.5, 0.7, 0.85, 0.6, 0.9, 1.0}, 260, 140,
+              "Figure 2: Deliveries per year.");
+  b.paragraph("The drop in the sixth year came from the closure of the old depot for repairs.");
+}
+
 struct Entry {
   const char* name;
   void (*build)(Builder&);
@@ -706,6 +758,7 @@ constexpr Entry kDocuments[] = {
     {"running-headers", running_headers},
     {"table-of-contents", table_of_contents},
     {"picture-caption", picture_caption},
+    {"vector-chart", vector_chart},
 };
 
 struct Built {

@@ -46,6 +46,8 @@
 //    right-aligned page numbers (second-level entries indented 18 pt), pages 2-3 the headings.
 //  * picture-caption: a 200 x 120 pt raster image (400 x 240 px) centered, the caption 9 pt
 //    centered under it.
+//  * vector-chart: a 260 x 140 pt bar chart drawn with paths (axes, 8 bars, ticks) and year
+//    labels in 9 pt under the bars, the caption under it.
 #pragma once
 
 #include <string>
@@ -73,7 +75,7 @@ struct StructurePdf {
 };
 
 // "ruled-grid", "spanning-cell", "background-table", "lists", "code", "running-headers",
-// "table-of-contents", "picture-caption".
+// "table-of-contents", "picture-caption", "vector-chart".
 std::vector<std::string> structure_pdf_names();
 std::vector<StructurePdf> structure_pdfs();  // all of them, in that order
 // One by name; throws std::invalid_argument when unknown, std::runtime_error when cairo fails.
