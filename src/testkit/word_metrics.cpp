@@ -39,9 +39,9 @@ std::vector<std::string> normalized_words(std::string_view text, bool lowercase)
   return out;
 }
 
-WordScore word_f1(std::string_view reference, std::string_view hypothesis, bool lowercase) {
-  const auto ref = normalized_words(reference, lowercase);
-  const auto hyp = normalized_words(hypothesis, lowercase);
+namespace {
+
+WordScore bag_f1(const std::vector<std::string>& ref, const std::vector<std::string>& hyp) {
   std::unordered_map<std::string_view, size_t> counts;
   for (const auto& w : ref) ++counts[w];
   WordScore s;
@@ -60,6 +60,61 @@ WordScore word_f1(std::string_view reference, std::string_view hypothesis, bool 
   const double sum = s.precision + s.recall;
   s.f1 = sum > 0 ? 2 * s.precision * s.recall / sum : 0.0;
   return s;
+}
+
+bool is_alnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+std::string squeezed(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (is_space(c)) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+WordScore word_f1(std::string_view reference, std::string_view hypothesis, bool lowercase) {
+  return bag_f1(normalized_words(reference, lowercase), normalized_words(hypothesis, lowercase));
+}
+
+std::vector<std::string> alnum_tokens(std::string_view text) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && !is_alnum(text[i])) ++i;
+    size_t j = i;
+    while (j < text.size() && is_alnum(text[j])) ++j;
+    if (j > i) out.emplace_back(text.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+WordScore alnum_f1(std::string_view reference, std::string_view hypothesis) {
+  return bag_f1(alnum_tokens(reference), alnum_tokens(hypothesis));
+}
+
+double char_error_rate(std::string_view reference, std::string_view hypothesis) {
+  const std::string a = squeezed(reference), b = squeezed(hypothesis);
+  if (a.empty()) return b.empty() ? 0.0 : 1.0;
+  std::vector<size_t> row(b.size() + 1), next(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    next[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      next[j] = std::min({row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] != b[j - 1])});
+    }
+    std::swap(row, next);
+  }
+  return static_cast<double>(row[b.size()]) / static_cast<double>(a.size());
 }
 
 double word_accuracy(std::string_view reference, std::string_view hypothesis, bool lowercase) {

@@ -10,6 +10,11 @@
 //  * word_accuracy = max(0, 1 - levenshtein(ref, hyp) / ref_words) on token
 //    sequences (order matters); an empty reference gives 1 if the hypothesis
 //    is empty too, else 0.
+//  * alnum_f1 is word_f1 over alphanumeric tokens ([A-Za-z0-9]+, case kept):
+//    "parent-heses" is two tokens, punctuation is not compared.
+//  * char_error_rate = levenshtein(ref, hyp) / |ref| over bytes, both texts
+//    with runs of white space made one space and trimmed (order matters); an
+//    empty reference gives 0 if the hypothesis is empty too, else 1.
 #pragma once
 
 #include <cstddef>
@@ -30,5 +35,11 @@ WordScore word_f1(std::string_view reference, std::string_view hypothesis, bool 
 
 double word_accuracy(std::string_view reference, std::string_view hypothesis,
                      bool lowercase = false);
+
+std::vector<std::string> alnum_tokens(std::string_view text);
+
+WordScore alnum_f1(std::string_view reference, std::string_view hypothesis);
+
+double char_error_rate(std::string_view reference, std::string_view hypothesis);
 
 }  // namespace ocrserve::testkit

@@ -62,5 +62,24 @@ TEST(WordAccuracy, KnownAnswers) {
   EXPECT_DOUBLE_EQ(word_accuracy("", "a"), 0.0);
 }
 
+TEST(AlnumF1, SplitsOnEverythingButLettersAndDigits) {
+  EXPECT_EQ(alnum_tokens("parent-heses (x2), R_HOME."),
+            (std::vector<std::string>{"parent", "heses", "x2", "R", "HOME"}));
+  const auto s = alnum_f1("The file is find.txt", "The fle is find txt");
+  EXPECT_EQ(s.ref_words, 5u);
+  EXPECT_EQ(s.matched, 4u);
+  EXPECT_DOUBLE_EQ(s.f1, 0.8);
+  EXPECT_DOUBLE_EQ(alnum_f1("Row", "row").f1, 0.0);  // case is kept
+}
+
+TEST(CharErrorRate, KnownAnswers) {
+  EXPECT_DOUBLE_EQ(char_error_rate("abcd", "abcd"), 0.0);
+  EXPECT_DOUBLE_EQ(char_error_rate("abcd", "abed"), 0.25);
+  EXPECT_DOUBLE_EQ(char_error_rate("a  b\n\nc", "a b c"), 0.0);  // white space runs are one
+  EXPECT_DOUBLE_EQ(char_error_rate("ab", "abcd"), 1.0);
+  EXPECT_DOUBLE_EQ(char_error_rate("", ""), 0.0);
+  EXPECT_DOUBLE_EQ(char_error_rate("", "x"), 1.0);
+}
+
 }  // namespace
 }  // namespace ocrserve::testkit
