@@ -77,6 +77,22 @@ TEST_F(ConvertCli, OneFileOneFormatPrintsToStdout) {
   EXPECT_NE(r.err.find("OCR on cpu"), std::string::npos) << r.err;
 }
 
+TEST_F(ConvertCli, OcrTuningFlagsReachTheWorkers) {
+  const auto png = page("tuned.png", {"Quarterly", "report", "about", "the", "river", "bridge"});
+  // A text score no line reaches leaves nothing: the flag got to the worker that ran OCR.
+  CommandResult r = run("convert " + png + " --to text --device cpu --text-score 0.99999");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.find("river"), std::string::npos) << r.out;
+  r = run("convert " + png + " --to text --device cpu --det-max-side 1600 --cls off");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("Quarterly report about the river bridge"), std::string::npos) << r.out;
+  // A value out of range stops before any worker starts.
+  r = run("convert " + png + " --device cpu --det-max-side 5");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("max_side_len"), std::string::npos) << r.err;
+  EXPECT_NE(run("convert --help").out.find("--space-threshold"), std::string::npos);
+}
+
 TEST_F(ConvertCli, BadFilesGetOneClearLineAndTheOthersAreStillConverted) {
   const auto good = page("good.png", {"Morning", "delivery", "arrived", "early"});
   const std::string png = slurp(good);

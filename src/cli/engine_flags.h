@@ -16,6 +16,7 @@ struct EngineFlags {
 };
 
 void add_engine_flags(CLI::App& app, EngineFlags& flags);
+
 // Resolves the string flags into flags.options; an error names the flag.
 Result<void> finish_engine_flags(EngineFlags& flags);
 

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli/ocr_tuning_flags.h"
 #include "cli/supervisor_flags.h"
 #include "cli/worker_binary.h"
 #include "server/api.h"
@@ -34,6 +35,9 @@ namespace {
 struct Flags {
   server::ServerSettings settings;
   SupervisorFlags workers;
+  ocr::EngineOptions engine;  // the OCR tuning flags, checked here and passed on to every worker
+  std::string cls_mode = "auto";
+  CLI::Option_group* tuning = nullptr;
   std::string cors;
   std::string hosts;
   bool keep_task_on_sync_timeout = false;
@@ -123,6 +127,7 @@ void add_flags(CLI::App& cmd, Flags& f) {
     if (v == "1" || v == "true" || v == "True") ::setenv("OCRSERVE_PREWARM", "ready", 0);
   }
   add_supervisor_flags(cmd, f.workers);
+  f.tuning = add_ocr_tuning_flags(cmd, f.engine, f.cls_mode);
 }
 
 std::vector<std::string> split_list(const std::string& text) {
@@ -145,6 +150,10 @@ int run(Flags& f) {
   ::signal(SIGPIPE, SIG_IGN);
   ::umask(077);
   if (auto ok = finish_supervisor_flags(f.workers); !ok) {
+    std::cerr << "ocrserve serve: " << ok.error().message << "\n";
+    return 2;
+  }
+  if (auto ok = ocr::validate(f.engine); !ok) {
     std::cerr << "ocrserve serve: " << ok.error().message << "\n";
     return 2;
   }
@@ -174,6 +183,7 @@ int run(Flags& f) {
   config.policy = f.workers.policy;
   config.worker_path = worker_binary();
   config.models_dir = f.workers.models_dir;
+  config.extra_worker_args = worker_args_of(*f.tuning);
   config.spool_dir = fs::absolute(s.data_dir).string();
   if (::access(config.worker_path.c_str(), X_OK) != 0) {
     std::cerr << "ocrserve serve: the worker " << config.worker_path

@@ -10,6 +10,7 @@
 
 #include "cli/conversion_flags.h"
 #include "cli/file_reader.h"
+#include "cli/ocr_tuning_flags.h"
 #include "cli/progress.h"
 #include "cli/supervisor_flags.h"
 #include "cli/worker_binary.h"
@@ -27,6 +28,9 @@ struct Flags {
   bool in_process = false;
   ConversionFlags conversion;
   SupervisorFlags workers;
+  ocr::EngineOptions engine;  // the OCR tuning flags, checked here and passed on to every worker
+  std::string cls_mode = "auto";
+  CLI::Option_group* tuning = nullptr;
 };
 
 // A private spool folder, removed at exit.
@@ -51,6 +55,10 @@ int run(Flags& f) {
     std::cerr << "ocrserve: " << ok.error().message << "\n";
     return 2;
   }
+  if (auto ok = ocr::validate(f.engine); !ok) {
+    std::cerr << "ocrserve: " << ok.error().message << "\n";
+    return 2;
+  }
   const auto& formats = f.conversion.request.to_formats;
   const bool to_stdout = f.output_dir.empty() && f.files.size() == 1 && formats.size() == 1;
   const fs::path out_dir = f.output_dir.empty() ? fs::path(".") : fs::path(f.output_dir);
@@ -71,6 +79,7 @@ int run(Flags& f) {
   config.worker_path = worker_binary();
   config.models_dir = f.workers.models_dir;
   config.spool_dir = spool.path.string();
+  config.extra_worker_args = worker_args_of(*f.tuning);
 
   std::mutex mutex;
   std::condition_variable done_cv;
@@ -147,6 +156,7 @@ std::function<int()> add_supervised_convert_command(CLI::App& app) {
                 "convert in one ocrserve-worker process, without the supervisor");
   add_conversion_flags(*cmd, flags->conversion);
   add_supervisor_flags(*cmd, flags->workers);
+  flags->tuning = add_ocr_tuning_flags(*cmd, flags->engine, flags->cls_mode);
   return [flags] { return run(*flags); };
 }
 

@@ -1,0 +1,47 @@
+#include "cli/ocr_tuning_flags.h"
+
+namespace ocrserve::cli {
+
+CLI::Option_group* add_ocr_tuning_flags(CLI::App& app, ocr::EngineOptions& o,
+                                        std::string& cls_mode) {
+  auto* g = app.add_option_group("OCR tuning");
+  g->add_option("--det-limit-side", o.det.limit_side_len, "detector: short side at least this")
+      ->capture_default_str();
+  g->add_option("--det-max-side", o.det.max_side_len, "detector: long side at most this")
+      ->capture_default_str();
+  g->add_option("--det-thresh", o.det.thresh, "detector pixel threshold")->capture_default_str();
+  g->add_option("--det-box-thresh", o.det.box_thresh, "detector box score threshold")
+      ->capture_default_str();
+  g->add_option("--unclip-ratio", o.det.unclip_ratio, "detector box growth")->capture_default_str();
+  g->add_option("--cls", cls_mode, "direction classifier: off, always, auto")
+      ->check(CLI::IsMember({"off", "always", "auto"}))
+      ->capture_default_str();
+  g->add_option("--rec-batch", o.rec.batch, "lines per recognition run (0 = 1 on CPU, 6 on CUDA)")
+      ->capture_default_str();
+  g->add_option("--rec-min-width", o.rec.min_width, "pad recognition batches to this width")
+      ->capture_default_str();
+  g->add_option("--rec-width-scale", o.rec.width_scale, "horizontal scale of lines for recognition")
+      ->capture_default_str();
+  g->add_flag("!--no-rec-pad", o.rec.pad_to_min_width, "do not pad short lines to --rec-min-width");
+  g->add_option("--text-score", o.rec.text_score, "drop lines below this confidence")
+      ->capture_default_str();
+  g->add_option("--space-threshold", o.rec.space_threshold,
+                "insert a word space where the space probability between two characters exceeds "
+                "this (0 = off)")
+      ->capture_default_str();
+  return g;
+}
+
+std::vector<std::string> worker_args_of(const CLI::Option_group& tuning) {
+  std::vector<std::string> args;
+  for (const CLI::Option* opt : tuning.get_options()) {
+    if (opt->count() == 0) continue;
+    args.push_back(opt->get_name());
+    if (opt->get_type_size() != 0) {
+      for (const auto& value : opt->results()) args.push_back(value);
+    }
+  }
+  return args;
+}
+
+}  // namespace ocrserve::cli
