@@ -4,6 +4,7 @@
 #include <sstream>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace ocrserve::ocr {
 
@@ -46,6 +47,10 @@ bool closes(std::string_view ch) {
 }
 bool opens(char c) { return c == '(' || c == '[' || c == '{'; }
 
+// How much surer the space class must be for a space where the characters sit at the line's
+// usual pitch than where the gap is wide.
+constexpr float kTightGapFactor = 5;
+
 }  // namespace
 
 DecodedText CtcDecoder::decode(const float* probs, int steps, int classes,
@@ -53,14 +58,19 @@ DecodedText CtcDecoder::decode(const float* probs, int steps, int classes,
   DecodedText out;
   const int space = static_cast<int>(characters_.size()) - 1;
   const bool recover_spaces = space_threshold > 0 && space < classes;
-  double prob_sum = 0;
-  int kept = 0;
-  int previous = -1;           // argmax of the previous step
-  bool have_last = false;      // a character was written
-  bool last_ascii = false;     // ... and it was ASCII
-  bool last_space = false;     // ... and it was a space
-  char last_char = 0;          // ... its last byte
-  float space_since_last = 0;  // highest space probability since that character
+  // Greedy decoding first: each kept character with the step it starts at and the highest
+  // space probability since the character before it.
+  struct Emission {
+    std::string_view ch;
+    int t;
+    float prob;
+    float space_before;
+    bool is_space;
+  };
+  std::vector<Emission> emitted;
+  int previous = -1;
+  float space_since_last = 0;
+  bool last_ascii = false;
   for (int t = 0; t < steps; ++t) {
     const float* row = probs + static_cast<ptrdiff_t>(t) * classes;
     const int best = static_cast<int>(std::max_element(row, row + classes) - row);
@@ -70,24 +80,56 @@ DecodedText CtcDecoder::decode(const float* probs, int steps, int classes,
       if (last_ascii) {
         if (const char* ascii = ascii_punctuation(ch)) ch = ascii;
       }
-      const bool ascii = is_ascii(ch);
-      if (recover_spaces && have_last && last_ascii && ascii && !last_space && best != space &&
-          space_since_last > space_threshold && !closes(ch) && !opens(last_char)) {
-        out.text += ' ';
-        ++out.spaces_inserted;
-      }
-      out.text += ch;
-      prob_sum += row[best];
-      ++kept;
-      have_last = true;
-      last_ascii = ascii;
-      last_space = best == space;
-      last_char = ch.empty() ? '\0' : ch.back();
+      emitted.push_back({ch, t, row[best], space_since_last, best == space});
+      last_ascii = is_ascii(ch);
       space_since_last = 0;
     }
     previous = best;
   }
-  if (kept > 0) out.confidence = static_cast<float>(prob_sum / kept);
+  // The line's character pitch: the median step distance between two characters of one word.
+  // A recovered space needs a gap wider than that; at the usual pitch it needs much stronger
+  // evidence, or fixed-pitch text ("istream" in a code font) falls apart into "ist ream".
+  std::vector<int> gaps;
+  for (size_t i = 1; i < emitted.size(); ++i) {
+    if (!emitted[i].is_space && !emitted[i - 1].is_space)
+      gaps.push_back(emitted[i].t - emitted[i - 1].t);
+  }
+  double pitch = 0;
+  if (gaps.size() >= 4) {
+    std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2),
+                     gaps.end());
+    pitch = gaps[gaps.size() / 2];
+  }
+  double prob_sum = 0;
+  for (size_t i = 0; i < emitted.size(); ++i) {
+    const Emission& e = emitted[i];
+    if (recover_spaces && i > 0) {
+      const Emission& last = emitted[i - 1];
+      const bool between_latin =
+          is_ascii(last.ch) && is_ascii(e.ch) && !last.is_space && !e.is_space;
+      // Wide: against the line's pitch, and against the gaps on either side, which tell a
+      // word in a code font amid proportional text ("ist ream") from a real space.
+      const int gap = e.t - last.t;
+      int neighbours = 0;
+      if (i >= 2 && !emitted[i - 2].is_space && !last.is_space) {
+        neighbours = std::max(neighbours, last.t - emitted[i - 2].t);
+      }
+      if (i + 1 < emitted.size() && !emitted[i + 1].is_space) {
+        neighbours = std::max(neighbours, emitted[i + 1].t - e.t);
+      }
+      const bool wide = pitch <= 0 || (gap >= 1.4 * pitch && gap >= 1.25 * neighbours);
+      const float needed = wide ? space_threshold : kTightGapFactor * space_threshold;
+      if (between_latin && e.space_before > needed && !closes(e.ch) &&
+          !opens(last.ch.empty() ? '\0' : last.ch.back())) {
+        out.text += ' ';
+        ++out.spaces_inserted;
+      }
+    }
+    out.text += e.ch;
+    prob_sum += e.prob;
+  }
+  if (!emitted.empty())
+    out.confidence = static_cast<float>(prob_sum / static_cast<double>(emitted.size()));
   return out;
 }
 

@@ -26,7 +26,10 @@ class CtcDecoder {
   // between English words, yet the space class still rises in the blank frames between them
   // (0.01..0.2 there, under 0.003 inside words). When space_threshold > 0, a space is inserted
   // between two ASCII characters when the space probability in the frames from the first to the
-  // second exceeded it (and neither is a space already).
+  // second exceeded it (and neither is a space already); unless the two characters are clearly
+  // further apart than the line's usual pitch (the median distance between characters) and
+  // than their neighbours, the probability must exceed 5 times the threshold, so that letter
+  // spacing in a fixed-pitch font does not split words ("ist ream").
   DecodedText decode(const float* probs, int steps, int classes, float space_threshold) const;
 
   size_t size() const { return characters_.size(); }

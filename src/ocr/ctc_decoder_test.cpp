@@ -59,6 +59,23 @@ TEST(CtcDecoder, RecoversASpaceFromTheSpaceProbabilityBetweenWords) {
   EXPECT_EQ(decode(f, 0.0f).text, "abc");  // recovery off
 }
 
+TEST(CtcDecoder, FixedPitchLetterSpacingIsNotASpace) {
+  // "abcab ca": every character two steps apart, the space class at 0.02 in each gap; only the
+  // gap twice as wide is a word space.
+  std::vector<Frame> f;
+  for (int c : {1, 2, 3, 1, 2}) {
+    f.push_back({c});
+    f.push_back({0, 0.9f, 0.02f});
+  }
+  f.push_back({0, 0.9f, 0.02f});
+  f.push_back({0, 0.9f, 0.02f});
+  for (int c : {3, 1}) {
+    f.push_back({c});
+    f.push_back({0, 0.9f, 0.02f});
+  }
+  EXPECT_EQ(decode(f).text, "abcab ca");
+}
+
 TEST(CtcDecoder, NoRecoveredSpaceBeforePunctuation) {
   // Classes: 4 is a full-width comma (',' after Latin): no space before it even when the space
   // class rose in the gap.
