@@ -36,7 +36,9 @@ std::vector<std::string> worker_args_of(const CLI::Option_group& tuning) {
   std::vector<std::string> args;
   for (const CLI::Option* opt : tuning.get_options()) {
     if (opt->count() == 0) continue;
-    args.push_back(opt->get_name());
+    // The long name as typed ("--no-rec-pad"), without a flag's default ("{false}").
+    args.push_back(opt->get_lnames().empty() ? "-" + opt->get_snames().front()
+                                             : "--" + opt->get_lnames().front());
     if (opt->get_type_size() != 0) {
       for (const auto& value : opt->results()) args.push_back(value);
     }
