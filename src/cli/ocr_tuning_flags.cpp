@@ -39,7 +39,7 @@ std::vector<std::string> worker_args_of(const CLI::Option_group& tuning) {
     // The long name as typed ("--no-rec-pad"), without a flag's default ("{false}").
     args.push_back(opt->get_lnames().empty() ? "-" + opt->get_snames().front()
                                              : "--" + opt->get_lnames().front());
-    if (opt->get_type_size() != 0) {
+    if (opt->get_expected_max() != 0) {  // a flag carries no value
       for (const auto& value : opt->results()) args.push_back(value);
     }
   }
