@@ -117,7 +117,12 @@ DecodedText CtcDecoder::decode(const float* probs, int steps, int classes,
       if (i + 1 < emitted.size() && !emitted[i + 1].is_space) {
         neighbours = std::max(neighbours, emitted[i + 1].t - e.t);
       }
-      const bool wide = pitch <= 0 || (gap >= 1.4 * pitch && gap >= 1.25 * neighbours);
+      // After a sentence or clause mark a space is the rule ("spoken. Prepare", "their, then").
+      const char before = last.ch.empty() ? '\0' : last.ch.back();
+      const bool after_mark = before == '.' || before == ',' || before == ';' || before == ':' ||
+                              before == '!' || before == '?' || before == ')';
+      const bool wide =
+          pitch <= 0 || after_mark || (gap >= 1.4 * pitch && gap >= 1.25 * neighbours);
       const float needed = wide ? space_threshold : kTightGapFactor * space_threshold;
       if (between_latin && e.space_before > needed && !closes(e.ch) &&
           !opens(last.ch.empty() ? '\0' : last.ch.back())) {

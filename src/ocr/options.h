@@ -18,8 +18,12 @@ struct DetectorOptions {
   // at most max_side_len, each side rounded to a multiple of 32.
   bool limit_min = true;  // limit_type: true = "min", false = "max"
   int limit_side_len = 736;
-  // RapidOCR: 2000. ocrserve: 1024, measured on 150-dpi pages (8-14 pt, clean and scan-like):
-  // word F1 0.9950 vs 0.9923 at 2000, and det time 0.30 s vs 0.95 s per page at 1 thread.
+  // RapidOCR: 2000. ocrserve: 1024, measured on 150-dpi pages rendered here (8-14 pt): word F1
+  // 0.9950 vs 0.9923 at 2000, det 0.30 s vs 0.95 s per page at 1 thread. On 28 real manual
+  // pages (bench/ocr-real-pages) 1600 reads small print and code fonts better (mean word F1
+  // 0.9802 vs 0.9707 with today's word spaces), but at 1600 the detector splits a word in a
+  // ruled table cell in two overlapping boxes ("Chee ese"): not the default until that is
+  // handled; --det-max-side 1600 chooses it.
   int max_side_len = 1024;
   float thresh = 0.3f;      // pixel probability threshold
   float box_thresh = 0.5f;  // mean probability inside a box to keep it

@@ -70,10 +70,13 @@ TEST_F(GpuMemory, AWorkerOverItsVramBudgetIsRecycledAndItsArenaIsCapped) {
               "allocated after cleanup: 0 MiB"));
   // The next worker is started with its arena capped at the budget minus the CUDA context.
   post_async("a.png");
+  // A child just forked still shows the server's command line until it execs the worker.
   std::string cmdline;
-  for (int i = 0; i < 100 && cmdline.empty(); ++i) {
-    for (pid_t w : children_of(server.pid()))
-      cmdline = slurp("/proc/" + std::to_string(w) + "/cmdline");
+  for (int i = 0; i < 600 && cmdline.find("--gpu-arena-limit-mb") == std::string::npos; ++i) {
+    for (pid_t w : children_of(server.pid())) {
+      const std::string c = slurp("/proc/" + std::to_string(w) + "/cmdline");
+      if (c.find("worker") != std::string::npos) cmdline = c;
+    }
     std::this_thread::sleep_for(50ms);
   }
   std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
