@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 
 #include "document/encoding.h"
 #include "document/image_rules.h"
@@ -119,7 +118,7 @@ Result<Document> Converter::convert(std::string_view bytes, const std::string& f
                                   : request.image_export_mode == "referenced"
                                       ? ImageMode::kReferenced
                                       : ImageMode::kPlaceholder;
-  doc.export_options.artifacts_dir = std::filesystem::path(filename).stem().string() + "_artifacts";
+  doc.export_options.artifacts_dir = document::document_stem(filename) + "_artifacts";
   const bool pdf = document::looks_like_pdf(bytes);
   auto done = pdf ? convert_pdf(bytes, request, doc) : convert_image(bytes, request, doc);
   if (!done) return done.error();

@@ -59,4 +59,9 @@ Result<std::string> encode_png(const Image& image) {
   return out;
 }
 
+std::string png_data_uri(const Image& image) {
+  auto png = encode_png(image);
+  return png ? "data:image/png;base64," + base64(*png) : std::string();
+}
+
 }  // namespace ocrserve::document

@@ -21,4 +21,7 @@ std::string base64(std::string_view bytes);
 
 Result<std::string> encode_png(const Image& image);
 
+// The image as a "data:image/png;base64,..." URI; empty when it cannot be encoded.
+std::string png_data_uri(const Image& image);
+
 }  // namespace ocrserve::document

@@ -13,20 +13,6 @@ namespace ocrserve::document {
 
 namespace {
 
-std::string png_uri(const Image& image) {
-  auto png = encode_png(image);
-  if (!png) return {};
-  return "data:image/png;base64," + base64(*png);
-}
-
-std::string stem(const std::string& filename) {
-  const auto slash = filename.find_last_of('/');
-  std::string base = slash == std::string::npos ? filename : filename.substr(slash + 1);
-  const auto dot = base.find_last_of('.');
-  if (dot != std::string::npos && dot > 0) base.resize(dot);
-  return base;
-}
-
 std::string heading_marks(const Block& block) {
   if (block.label == Label::kTitle) return "#";
   return std::string(static_cast<size_t>(std::clamp(block.level, 1, 5) + 1), '#');
@@ -36,7 +22,8 @@ std::string heading_marks(const Block& block) {
 std::string picture_source(const Page& page, const Block& block, const ExportOptions& options,
                            size_t index) {
   if (page.image.empty()) return {};
-  if (options.image_mode == ImageMode::kEmbedded) return png_uri(picture_image(page, block.box));
+  if (options.image_mode == ImageMode::kEmbedded)
+    return png_data_uri(picture_image(page, block.box));
   if (options.image_mode == ImageMode::kReferenced) return picture_path(options, index);
   return {};
 }
@@ -76,6 +63,14 @@ Image picture_image(const Page& page, const Box& box) {
               out.rgb.data() + static_cast<size_t>(y) * out.width * 3);
   }
   return out;
+}
+
+std::string document_stem(const std::string& filename) {
+  const auto slash = filename.find_last_of('/');
+  std::string base = slash == std::string::npos ? filename : filename.substr(slash + 1);
+  const auto dot = base.find_last_of('.');
+  if (dot != std::string::npos && dot > 0) base.resize(dot);
+  return base;
 }
 
 std::string picture_path(const ExportOptions& options, size_t n) {
@@ -120,7 +115,7 @@ std::string to_markdown(const std::vector<Page>& pages, const ExportOptions& opt
     const Page& page = pages[p];
     if (p > 0 && !options.page_break_placeholder.empty()) add(options.page_break_placeholder);
     if (options.image_mode == ImageMode::kEmbedded && !page.image.empty() && page.ocr) {
-      add("![Page " + std::to_string(page.page_no) + "](" + png_uri(page.image) + ")");
+      add("![Page " + std::to_string(page.page_no) + "](" + png_data_uri(page.image) + ")");
     }
     for (; next < items.size() && items[next].page == &page; ++next) {
       const BodyItem& item = items[next];
@@ -179,7 +174,7 @@ std::string to_html(const DocumentSource& source, const std::vector<Page>& pages
                     const ExportOptions& options) {
   std::string out =
       "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"UTF-8\">\n<title>" +
-      html_escape(stem(source.filename)) +
+      html_escape(document_stem(source.filename)) +
       "</title>\n<style>\nbody { max-width: 50em; margin: 2em auto; font-family: sans-serif; "
       "line-height: 1.5; }\nimg.page { max-width: 100%; border: 1px solid #ccc; }\n"
       "table { border-collapse: collapse; }\nth, td { border: 1px solid #999; padding: 0.2em "
@@ -198,7 +193,7 @@ std::string to_html(const DocumentSource& source, const std::vector<Page>& pages
     const Page& page = pages[p];
     if (p > 0) out += "</div>\n<div class='page'>\n";
     if (options.image_mode == ImageMode::kEmbedded && !page.image.empty() && page.ocr) {
-      out += "<figure><img class=\"page\" src=\"" + png_uri(page.image) + "\" alt=\"Page " +
+      out += "<figure><img class=\"page\" src=\"" + png_data_uri(page.image) + "\" alt=\"Page " +
              std::to_string(page.page_no) + "\"></figure>\n";
     }
     for (; next < items.size() && items[next].page == &page; ++next) {

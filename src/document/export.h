@@ -1,6 +1,7 @@
 // Exports of laid-out pages (document::Page with blocks): Markdown, plain text, HTML and
-// docling-core's DoclingDocument JSON (export_json.cpp). Page headers and footers are furniture: they appear in the
-// JSON (content_layer "furniture") but not in md, text or html, as in docling. Pure functions.
+// docling-core's DoclingDocument JSON (export_json.cpp). Page headers and footers are furniture:
+// they appear in the JSON (content_layer "furniture") but not in md, text or html, as in docling.
+// Pure functions.
 #pragma once
 
 #include <cstdint>
@@ -47,6 +48,9 @@ std::string to_html(const DocumentSource& source, const std::vector<Page>& pages
                     const ExportOptions& options = {});
 std::string to_docling_json(const DocumentSource& source, const std::vector<Page>& pages,
                             const ExportOptions& options = {});
+
+// The document's name as docling gives it: the file name without folder and extension.
+std::string document_stem(const std::string& filename);
 
 // The part of the page raster under box (page units); empty without a raster.
 Image picture_image(const Page& page, const Box& box);

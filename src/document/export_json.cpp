@@ -192,9 +192,8 @@ class DoclingWriter {
     if (options_.image_mode == ImageMode::kReferenced) {
       uri = picture_path(options_, index);
     } else {
-      auto png = encode_png(image);
-      if (!png) return nullptr;
-      uri = "data:image/png;base64," + base64(*png);
+      uri = png_data_uri(image);
+      if (uri.empty()) return nullptr;
     }
     const double dpi = page.width > 0 ? 72.0 * page.image.width / page.width : 72.0;
     return {{"mimetype", "image/png"},
@@ -244,14 +243,6 @@ class DoclingWriter {
   json body_children_ = json::array();
 };
 
-std::string stem_of(const std::string& filename) {
-  const auto slash = filename.find_last_of('/');
-  std::string base = slash == std::string::npos ? filename : filename.substr(slash + 1);
-  const auto dot = base.find_last_of('.');
-  if (dot != std::string::npos && dot > 0) base.resize(dot);
-  return base;
-}
-
 }  // namespace
 
 std::string to_docling_json(const DocumentSource& source, const std::vector<Page>& pages,
@@ -259,7 +250,7 @@ std::string to_docling_json(const DocumentSource& source, const std::vector<Page
   json doc;
   doc["schema_name"] = "DoclingDocument";
   doc["version"] = "1.3.0";
-  doc["name"] = stem_of(source.filename);
+  doc["name"] = document_stem(source.filename);
   doc["origin"] = {{"mimetype", source.mimetype},
                    {"binary_hash", source.binary_hash},
                    {"filename", source.filename}};

@@ -83,8 +83,7 @@ std::vector<std::vector<size_t>> edge_rows(const Page& page, bool top) {
     const Box& box = lines[i].box;
     if (!rows.empty()) {
       const Box& first = lines[rows.back().front()].box;
-      const double overlap = std::min(first.b, box.b) - std::max(first.t, box.t);
-      if (overlap > 0.5 * std::min(first.height(), box.height())) {
+      if (first.shares_row_with(box)) {
         rows.back().push_back(i);
         continue;
       }
@@ -236,8 +235,7 @@ std::vector<std::vector<Furniture>> find_furniture(const std::vector<Page>& page
     for (const auto& o : candidates) {
       if (o.page != c.page || o.top != c.top || marks[o.page][o.line] == Furniture::kNone) continue;
       const Box& other = pages[o.page].lines[o.line].box;
-      const double overlap = std::min(box.b, other.b) - std::max(box.t, other.t);
-      if (overlap > 0.5 * std::min(box.height(), other.height())) {
+      if (box.shares_row_with(other)) {
         marks[c.page][c.line] = marks[o.page][o.line];
         break;
       }

@@ -4,20 +4,11 @@
 #include <cmath>
 #include <map>
 
+#include "document/layout_math.h"
+
 namespace ocrserve::document {
 
 namespace {
-
-size_t word_count(const std::string& s) {
-  size_t n = 0;
-  bool in_word = false;
-  for (char c : s) {
-    const bool space = c == ' ';
-    if (!space && !in_word) ++n;
-    in_word = !space;
-  }
-  return n;
-}
 
 size_t letter_count(const std::string& s) {
   size_t n = 0;

@@ -1,4 +1,4 @@
-// Small measures layout's passes share: medians, code-point counts, a line's type size.
+// Small measures layout's passes share: medians, code-point and word counts, a line's type size.
 #pragma once
 
 #include <algorithm>
@@ -20,6 +20,18 @@ inline double median(std::vector<double> v) {
 inline size_t codepoints(const std::string& s) {
   size_t n = 0;
   for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// Words: runs of characters between spaces.
+inline size_t word_count(const std::string& s) {
+  size_t n = 0;
+  bool in_word = false;
+  for (char c : s) {
+    const bool space = c == ' ';
+    if (!space && !in_word) ++n;
+    in_word = !space;
+  }
   return n;
 }
 

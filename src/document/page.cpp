@@ -12,6 +12,11 @@ bool Box::holds_centre_of(const Box& o) const {
   return o.cx() >= l && o.cx() <= r && o.cy() >= t && o.cy() <= b;
 }
 
+bool Box::shares_row_with(const Box& o) const {
+  const double overlap = std::min(b, o.b) - std::max(t, o.t);
+  return overlap > 0.5 * std::min(height(), o.height());
+}
+
 const char* label_name(Label label) {
   switch (label) {
     case Label::kTitle:

@@ -21,6 +21,8 @@ struct Box {
   Box united(const Box& o) const;
   // True when o's centre lies inside this box.
   bool holds_centre_of(const Box& o) const;
+  // True when the two overlap vertically by more than half the lower one's height: one row.
+  bool shares_row_with(const Box& o) const;
 };
 
 struct Word {

@@ -109,8 +109,7 @@ std::vector<TextLine> rows_of(const Page& page, std::vector<size_t> ids) {
   const auto& lines = page.lines;
   std::sort(ids.begin(), ids.end(), [&](size_t a, size_t b) {
     const Box &x = lines[a].box, &y = lines[b].box;
-    const double overlap = std::min(x.b, y.b) - std::max(x.t, y.t);
-    if (overlap > 0.5 * std::min(x.height(), y.height())) return x.l < y.l;
+    if (x.shares_row_with(y)) return x.l < y.l;
     return x.t < y.t;
   });
   std::vector<TextLine> rows;
@@ -120,9 +119,7 @@ std::vector<TextLine> rows_of(const Page& page, std::vector<size_t> ids) {
     const double n = static_cast<double>(codepoints(line.text));
     if (!rows.empty()) {
       TextLine& row = rows.back();
-      const double overlap = std::min(row.box.b, line.box.b) - std::max(row.box.t, line.box.t);
-      if (overlap > 0.5 * std::min(row.box.height(), line.box.height()) &&
-          line.box.l >= row.box.r - 1) {
+      if (row.box.shares_row_with(line.box) && line.box.l >= row.box.r - 1) {
         if (n > chars.back()) row.font_size = line.font_size;
         row.text += ' ';
         row.text += line.text;

@@ -121,7 +121,6 @@ Result<PageContent> PdfDocument::content(int index) const {
   if (index < 0 || index >= page_count()) {
     return make_error("page " + std::to_string(index + 1) + " cannot be read");
   }
-  DiagnosticsScope diagnostics;
   return content_.page(index);
 }
 

@@ -174,16 +174,13 @@ std::optional<FoundTable> grid_table(const Page& page, const std::vector<Segment
       auto& pieces = texts[root];
       // Reading order inside the cell: rows of words, top to bottom, left to right.
       std::stable_sort(pieces.begin(), pieces.end(), [](const Piece& a, const Piece& b) {
-        const double overlap = std::min(a.box.b, b.box.b) - std::max(a.box.t, b.box.t);
-        if (overlap > 0.5 * std::min(a.box.height(), b.box.height())) return a.box.l < b.box.l;
+        if (a.box.shares_row_with(b.box)) return a.box.l < b.box.l;
         return a.box.t < b.box.t;
       });
       std::string line_text;
       const Piece* prev = nullptr;
       for (const auto& p : pieces) {
-        const bool new_row =
-            prev && std::min(prev->box.b, p.box.b) - std::max(prev->box.t, p.box.t) <
-                        0.5 * std::min(prev->box.height(), p.box.height());
+        const bool new_row = prev && !prev->box.shares_row_with(p.box);
         if (new_row) {
           append_line(cell.text, line_text);
           line_text.clear();

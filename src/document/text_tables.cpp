@@ -27,17 +27,6 @@ struct Row {
   bool code = false;
 };
 
-size_t word_count(const std::string& s) {
-  size_t n = 0;
-  bool in_word = false;
-  for (char c : s) {
-    const bool space = c == ' ';
-    if (!space && !in_word) ++n;
-    in_word = !space;
-  }
-  return n;
-}
-
 // The row's words left to right, cut into pieces at wide gaps.
 std::vector<Piece> pieces_of(const Page& page, const std::vector<size_t>& line_ids, double size) {
   std::vector<Word> words;
@@ -78,8 +67,7 @@ std::vector<Row> rows_of(const Page& page, const std::vector<bool>& free) {
       Row& row = rows.back();
       // Against the row's first line: a row's box grows and must not reach into the next.
       const Box& first = page.lines[row.line_ids.front()].box;
-      const double overlap = std::min(first.b, box.b) - std::max(first.t, box.t);
-      if (overlap > 0.5 * std::min(first.height(), box.height())) {
+      if (first.shares_row_with(box)) {
         row.line_ids.push_back(i);
         row.box = row.box.united(box);
         continue;

@@ -24,9 +24,10 @@ constexpr double kPageW = 612, kPageH = 792;  // US letter
 constexpr double kMargin = 72;
 constexpr double kTextW = kPageW - 2 * kMargin;
 constexpr double kBottom = kPageH - kMargin;
-constexpr double kPitch = 13;       // body baseline to baseline
-constexpr double kParaGap = 6;      // extra space after a paragraph
-constexpr double kListIndent = 18;  // hanging indent per list level
+constexpr double kPitch = 13;         // body baseline to baseline
+constexpr double kParaGap = 6;        // extra space after a paragraph
+constexpr double kCaptionPitch = 12;  // a caption line
+constexpr double kListIndent = 18;    // hanging indent per list level
 constexpr double kCellPadX = 6, kCellPadY = 5;
 constexpr double kPi = 3.14159265358979323846;
 
@@ -282,11 +283,22 @@ class Builder {
     blocks_.push_back(github_table(grid));
   }
 
+  // Under a picture h points high that starts at y_: its caption, centered in small print, and
+  // what docling writes for the two (the caption first).
+  void caption_under(double h, const std::string& caption) {
+    y_ += h + 8;
+    use(cr_, kCaption);
+    draw_text(kCaption, (kPageW - advance(cr_, caption)) / 2, std::round(y_ + ascent(kCaption)),
+              caption);
+    y_ += kCaptionPitch + kParaGap + 6;
+    blocks_.push_back(caption);
+    blocks_.push_back("<!-- image -->");
+  }
+
   // A raster picture w x h points, centered, with a caption centered under it.
   void picture(const SharedSurface& image, double w, double h, const std::string& caption) {
-    const double caption_pitch = 12;
     y_ += 6;
-    ensure(h + 8 + caption_pitch);
+    ensure(h + 8 + kCaptionPitch);
     const double x = (kPageW - w) / 2, y = y_;
     const double sx = w / cairo_image_surface_get_width(image.get());
     const double sy = h / cairo_image_surface_get_height(image.get());
@@ -300,22 +312,15 @@ class Builder {
       cairo_paint(cr);
       cairo_restore(cr);
     });
-    y_ += h + 8;
-    use(cr_, kCaption);
-    draw_text(kCaption, (kPageW - advance(cr_, caption)) / 2, std::round(y_ + ascent(kCaption)),
-              caption);
-    y_ += caption_pitch + kParaGap + 6;
-    blocks_.push_back(caption);
-    blocks_.push_back("<!-- image -->");
+    caption_under(h, caption);
   }
 
   // A bar chart drawn with vector paths (axes, bars, ticks) and small tick labels, w x h points,
   // centered, with a caption under it.
   void bar_chart(const std::vector<double>& values, double w, double h,
                  const std::string& caption) {
-    const double caption_pitch = 12;
     y_ += 6;
-    ensure(h + 8 + caption_pitch);
+    ensure(h + 8 + kCaptionPitch);
     const double x = (kPageW - w) / 2, y = y_;
     const double bar_w = (w - 30) / static_cast<double>(values.size());
     add([=](cairo_t* cr) {
@@ -343,13 +348,7 @@ class Builder {
       const double bx = x + 24 + bar_w * static_cast<double>(i);
       draw_text(kCaption, bx + bar_w / 2 - 6, std::round(y + h), std::to_string(2015 + i));
     }
-    y_ += h + 8;
-    use(cr_, kCaption);
-    draw_text(kCaption, (kPageW - advance(cr_, caption)) / 2, std::round(y_ + ascent(kCaption)),
-              caption);
-    y_ += caption_pitch + kParaGap + 6;
-    blocks_.push_back(caption);
-    blocks_.push_back("<!-- image -->");
+    caption_under(h, caption);
   }
 
   // Entries with dot leaders up to a right-aligned page number.
