@@ -22,7 +22,9 @@ CLI::Option_group* add_ocr_tuning_flags(CLI::App& app, ocr::EngineOptions& o,
       ->capture_default_str();
   g->add_option("--rec-width-scale", o.rec.width_scale, "horizontal scale of lines for recognition")
       ->capture_default_str();
-  g->add_flag("!--no-rec-pad", o.rec.pad_to_min_width, "do not pad short lines to --rec-min-width");
+  g->add_flag("--rec-pad", o.rec.pad_to_min_width,
+              "pad short lines to --rec-min-width, as RapidOCR does (slower, no more accurate)");
+  g->add_flag("!--no-rec-pad", o.rec.pad_to_min_width, "do not pad short lines (the default)");
   g->add_option("--text-score", o.rec.text_score, "drop lines below this confidence")
       ->capture_default_str();
   g->add_option("--space-threshold", o.rec.space_threshold,

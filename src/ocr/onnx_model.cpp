@@ -1,6 +1,7 @@
 #include "ocr/onnx_model.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -83,6 +84,10 @@ Result<OnnxModel> OnnxModel::create(const std::vector<char>& model, const Sessio
     options.SetInterOpNumThreads(1);
     options.SetExecutionMode(ExecutionMode::ORT_SEQUENTIAL);
     options.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_ALL);
+    // Per-node timings as JSON (<prefix>-<model>_<date>.json), written when the session ends.
+    if (const char* prefix = std::getenv("OCRSERVE_ORT_PROFILE"); prefix && *prefix) {
+      options.EnableProfiling((std::string(prefix) + "-" + name).c_str());
+    }
     if (config.device == Device::kCuda) {
       options.AppendExecutionProvider_CUDA(cuda_provider_options(config));
       if (config.cuda.shared_arena && share_cuda_arena(config)) {

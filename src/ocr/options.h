@@ -51,8 +51,11 @@ struct RecognizerOptions {
   // batches of 1 vs 8.2 s with RapidOCR's 6, which pads and thrashes the cache), 6 on CUDA.
   int batch = 0;
   int image_height = 48;
-  int min_width = 320;  // RapidOCR pads every batch to at least 320 columns
-  bool pad_to_min_width = true;
+  // RapidOCR pads every batch to at least 320 columns. ocrserve does not by default: on 28 real
+  // manual pages (bench/ocr-real-pages) padding cost 6% more time for the same word F1 (0.9762
+  // padded, 0.9764 not).
+  int min_width = 320;
+  bool pad_to_min_width = false;
   // Horizontal scale of each line after resizing to image_height: recognition time grows with
   // the width, and printed Latin text keeps several CTC frames per character at 1.0.
   float width_scale = 1.0f;
