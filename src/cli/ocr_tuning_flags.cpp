@@ -1,5 +1,7 @@
 #include "cli/ocr_tuning_flags.h"
 
+#include <map>
+
 namespace ocrserve::cli {
 
 CLI::Option_group* add_ocr_tuning_flags(CLI::App& app, ocr::EngineOptions& o,
@@ -25,6 +27,20 @@ CLI::Option_group* add_ocr_tuning_flags(CLI::App& app, ocr::EngineOptions& o,
   g->add_flag("--rec-pad", o.rec.pad_to_min_width,
               "pad short lines to --rec-min-width, as RapidOCR does (slower, no more accurate)");
   g->add_flag("!--no-rec-pad", o.rec.pad_to_min_width, "do not pad short lines (the default)");
+  g->add_option("--det-size-bucket", o.det.size_bucket,
+                "pad the detector input to a multiple of this (0 = 32 on CPU, 128 on CUDA)")
+      ->capture_default_str();
+  g->add_option("--rec-width-bucket", o.rec.width_bucket,
+                "round recognition widths up to a multiple of this (0 = 8 on CPU, 160 on CUDA)")
+      ->capture_default_str();
+  g->add_option("--pages-per-run", o.pages_per_run,
+                "pages OCR'd together, their lines in shared batches (0 = 1 on CPU, 8 on CUDA)")
+      ->capture_default_str();
+  g->add_option("--warmup", o.warmup,
+                "run the models once on the common shapes at start: auto (on CUDA), on, off")
+      ->transform(
+          CLI::CheckedTransformer(std::map<std::string, int>{{"auto", 0}, {"on", 1}, {"off", -1}}))
+      ->default_str("auto");
   g->add_option("--text-score", o.rec.text_score, "drop lines below this confidence")
       ->capture_default_str();
   g->add_option("--space-threshold", o.rec.space_threshold,

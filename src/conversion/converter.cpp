@@ -154,6 +154,7 @@ Result<void> Converter::convert_pdf(std::string_view bytes, const ConversionRequ
     }
   }
   doc.timings.decode_ms += ms_since(start);
+  std::vector<PendingOcr> pending;
   for (int i = range->first; i <= range->last; ++i) {
     start = Clock::now();
     auto size = pdf->page_size(i);
@@ -182,13 +183,14 @@ Result<void> Converter::convert_pdf(std::string_view bytes, const ConversionRequ
     }
     doc.timings.decode_ms += ms_since(start);
     if (needs_ocr) {
-      if (auto ok = ocr_page(image, 72.0 / request.dpi, page, doc.timings); !ok) return ok;
-      ++doc.ocr_pages;
+      pending.push_back({doc.pages.size(), std::move(image), 72.0 / request.dpi, pictures});
+    } else if (pictures) {
+      page.image = std::move(image);
     }
-    if (pictures) page.image = std::move(image);
     doc.pages.push_back(std::move(page));
+    if (auto ok = ocr_when_full(pending, doc); !ok) return ok;
   }
-  return {};
+  return ocr_pending(pending, doc);
 }
 
 Result<void> Converter::convert_image(std::string_view bytes, const ConversionRequest& request,
@@ -212,6 +214,7 @@ Result<void> Converter::convert_image(std::string_view bytes, const ConversionRe
   auto range = resolve_range(request, info->pages);
   if (!range) return range.error();
   doc.timings.decode_ms += ms_since(start);
+  std::vector<PendingOcr> pending;
   for (int i = range->first; i <= range->last; ++i) {
     start = Clock::now();
     auto image = document::decode_image(bytes, i, budget);
@@ -224,30 +227,53 @@ Result<void> Converter::convert_image(std::string_view bytes, const ConversionRe
     page.page_no = i + 1;
     page.width = image->width;
     page.height = image->height;
+    const bool keep_image = doc.export_options.image_mode != document::ImageMode::kPlaceholder;
     if (request.do_ocr || request.force_ocr) {
-      if (auto ok = ocr_page(*image, 1.0, page, doc.timings); !ok) return ok;
-      ++doc.ocr_pages;
-    }
-    if (doc.export_options.image_mode != document::ImageMode::kPlaceholder) {
+      pending.push_back({doc.pages.size(), std::move(image).value(), 1.0, keep_image});
+    } else if (keep_image) {
       page.image = std::move(image).value();
     }
     doc.pages.push_back(std::move(page));
+    if (auto ok = ocr_when_full(pending, doc); !ok) return ok;
   }
+  return ocr_pending(pending, doc);
+}
+
+Result<void> Converter::ocr_when_full(std::vector<PendingOcr>& pending, Document& doc) {
+  if (pending.empty()) return {};
+  auto ocr_engine = engine();
+  if (!ocr_engine) return ocr_engine.error();
+  if (pending.size() < static_cast<size_t>((*ocr_engine)->options().pages_per_run)) return {};
+  return ocr_pending(pending, doc);
+}
+
+Result<void> Converter::ocr_pending(std::vector<PendingOcr>& pending, Document& doc) {
+  if (pending.empty()) return {};
+  auto ocr_engine = engine();
+  if (!ocr_engine) return ocr_engine.error();
+  std::vector<const Image*> images;
+  for (const PendingOcr& p : pending) images.push_back(&p.image);
+  auto results = (*ocr_engine)->recognize_pages(images);
+  if (!results) return results.error();
+  for (size_t k = 0; k < pending.size(); ++k) {
+    PendingOcr& p = pending[k];
+    document::Page& page = doc.pages[p.page];
+    add_ocr_lines((*results)[k], p.scale, page, doc.timings);
+    page.graphics.rules = document::rules_in_image(p.image, p.scale);
+    if (p.keep_image) page.image = std::move(p.image);
+    ++doc.ocr_pages;
+  }
+  pending.clear();
   return {};
 }
 
-Result<void> Converter::ocr_page(const Image& image, double scale, document::Page& page,
-                                 Timings& timings) {
-  auto ocr_engine = engine();
-  if (!ocr_engine) return ocr_engine.error();
-  auto ocr = (*ocr_engine)->recognize(image);
-  if (!ocr) return ocr.error();
-  timings.det_ms += ocr->timings.det_ms;
-  timings.cls_ms += ocr->timings.cls_ms;
-  timings.rec_ms += ocr->timings.rec_ms;
+void Converter::add_ocr_lines(ocr::PageOcr& ocr, double scale, document::Page& page,
+                              Timings& timings) {
+  timings.det_ms += ocr.timings.det_ms;
+  timings.cls_ms += ocr.timings.cls_ms;
+  timings.rec_ms += ocr.timings.rec_ms;
   page.ocr = true;
-  page.graphics.rules = document::rules_in_image(image, scale);
-  for (auto& line : ocr->lines) {
+  for (auto& line : ocr.lines) {
     document::TextLine out;
     out.text = std::move(line.text);
     out.confidence = line.confidence;
@@ -264,7 +290,6 @@ Result<void> Converter::ocr_page(const Image& image, double scale, document::Pag
     if (out.box.empty() || out.text.empty()) continue;
     page.lines.push_back(std::move(out));
   }
-  return {};
 }
 
 std::string Converter::render(Document& doc, Format format) const {

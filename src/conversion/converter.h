@@ -79,8 +79,20 @@ class Converter {
   Result<void> convert_pdf(std::string_view bytes, const ConversionRequest& request, Document& doc);
   Result<void> convert_image(std::string_view bytes, const ConversionRequest& request,
                              Document& doc);
-  // OCR of one page image; lines scaled by `scale` into page units.
-  Result<void> ocr_page(const Image& image, double scale, document::Page& page, Timings& timings);
+  // A page image waiting for OCR: pages are read pages_per_run at a time (the engine's option).
+  struct PendingOcr {
+    size_t page;  // index in Document::pages
+    Image image;
+    double scale;     // image pixels -> page units
+    bool keep_image;  // the exports show the page's pictures, cut from this image
+  };
+  // OCR of the pending pages once there are pages_per_run of them.
+  Result<void> ocr_when_full(std::vector<PendingOcr>& pending, Document& doc);
+  // OCR of every pending page, in one engine run; empties `pending`.
+  Result<void> ocr_pending(std::vector<PendingOcr>& pending, Document& doc);
+  // A page's OCR lines scaled by `scale` into page units.
+  static void add_ocr_lines(ocr::PageOcr& ocr, double scale, document::Page& page,
+                            Timings& timings);
 
   std::shared_ptr<const ocr::ModelBundle> models_;
   ocr::EngineOptions options_;

@@ -378,6 +378,31 @@ TEST(OcrPath, MixedDocumentOcrsOnlyTheScannedPage) {
             truth[0].blocks);
 }
 
+// Pages OCR'd several at a time (as on CUDA) give the same document as one at a time, with a
+// text-layer page among them and a last group that is not full.
+TEST(OcrPath, PagesReadInGroupsGiveTheSameDocument) {
+  std::vector<PdfPageSpec> specs;
+  for (uint32_t seed : {101u, 102u, 103u, 104u, 105u}) {
+    specs.push_back(page_spec(1, seed, 120));
+    specs.back().scanned = seed != 102;
+  }
+  const std::string pdf = testkit::render_pdf(specs);
+  ocr::EngineOptions options;
+  options.device = ocr::Device::kCpu;
+  options.threads = 2;
+  options.pages_per_run = 3;
+  Converter grouped(models(), options);
+  ConversionRequest request;
+  request.to_formats = {"md", "json"};
+  auto out = grouped.run(pdf, "doc.pdf", request);
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  const Output one_by_one = run_ok(pdf, request);
+  EXPECT_EQ(out->ocr_pages, 4);
+  EXPECT_EQ(one_by_one.ocr_pages, 4);
+  EXPECT_EQ(format(*out, "md"), format(one_by_one, "md"));
+  EXPECT_EQ(out->document_json, one_by_one.document_json);
+}
+
 // --- documents that must be refused ---
 
 std::string error_of(const std::string& bytes, ConversionRequest request = {}) {

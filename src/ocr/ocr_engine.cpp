@@ -158,13 +158,39 @@ Result<std::unique_ptr<OcrEngine>> OcrEngine::create(std::shared_ptr<const Model
     return make_error(device == Device::kCuda ? cuda_error_hint(sessions.error().message)
                                               : sessions.error().message);
   }
+  const bool cuda = device == Device::kCuda;
   EngineOptions resolved = options;
-  if (resolved.rec.batch == 0) resolved.rec.batch = device == Device::kCuda ? 6 : 1;
+  if (resolved.rec.batch == 0) resolved.rec.batch = cuda ? 6 : 1;
+  if (resolved.rec.width_bucket == 0) resolved.rec.width_bucket = cuda ? 160 : 8;
+  resolved.rec.fill_batches = resolved.rec.fill_batches || cuda;
+  if (resolved.det.size_bucket == 0) resolved.det.size_bucket = cuda ? 128 : 32;
+  if (resolved.pages_per_run == 0) resolved.pages_per_run = cuda ? 8 : 1;
   auto impl = std::unique_ptr<Impl>(new Impl{
       resolved, device, fallback_reason, Detector(std::move(sessions->det), resolved.det),
       Classifier(std::move(sessions->cls), resolved.cls),
       Recognizer(std::move(sessions->rec), CtcDecoder::from_keys(models->keys), resolved.rec)});
-  return std::unique_ptr<OcrEngine>(new OcrEngine(std::move(impl)));
+  auto engine = std::unique_ptr<OcrEngine>(new OcrEngine(std::move(impl)));
+  if (resolved.warmup == 1 || (resolved.warmup == 0 && cuda)) {
+    if (auto warm = engine->warm_up(); !warm) return warm.error();
+  }
+  return engine;
+}
+
+// A blank US-letter and A4 page at 150 dpi (their detector shapes), and blank lines at the
+// first recognition width buckets: the shapes most pages meet.
+Result<void> OcrEngine::warm_up() const {
+  for (cv::Size page : {cv::Size(1275, 1650), cv::Size(1240, 1754)}) {
+    const cv::Mat white(page, CV_8UC3, cv::Scalar::all(255));
+    if (auto r = impl_->detector.detect(white); !r) return r.error();
+  }
+  std::vector<cv::Mat> lines;
+  const int bucket = impl_->options.rec.width_bucket;
+  for (int width = bucket; width <= 1280; width += std::max(bucket, 160)) {
+    lines.emplace_back(48, width, CV_8UC3, cv::Scalar::all(255));
+  }
+  auto texts = impl_->recognizer.recognize(lines, 1);
+  if (!texts) return texts.error();
+  return {};
 }
 
 namespace {
@@ -238,84 +264,150 @@ Result<std::vector<size_t>> OcrEngine::turn_verified_lines(std::vector<cv::Mat>&
   return turned;
 }
 
-Result<PageOcr> OcrEngine::recognize(const Image& page) const {
-  if (page.empty() || page.rgb.size() < static_cast<size_t>(page.width) * page.height * 3) {
-    return make_error("empty or malformed page image");
-  }
-  const EngineOptions& o = impl_->options;
-  PageOcr result;
-  const cv::Mat rgb(page.height, page.width, CV_8UC3, const_cast<uint8_t*>(page.rgb.data()));
-  cv::Mat bgr;
-  cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+namespace {
 
-  auto start = std::chrono::steady_clock::now();
-  auto quads = impl_->detector.detect(bgr);
-  if (!quads) return quads.error();
-  result.timings.det_ms = ms_since(start);
-  result.lines_detected = static_cast<int>(quads->size());
-
-  std::vector<cv::Mat> crops;
-  crops.reserve(quads->size());
+// One page on its way through the pipeline.
+struct PageWork {
+  std::vector<Quad> quads;
+  std::vector<cv::Mat> crops;        // one per quad, upright as far as known
   std::vector<size_t> short_turned;  // turned as vertical text, but short enough to be a word
-  for (const Quad& q : *quads) {
-    bool turned_crop = false;
-    crops.push_back(crop_text_line(bgr, q, &turned_crop));
-    const cv::Mat& c = crops.back();
-    if (turned_crop && c.cols < 3 * c.rows) short_turned.push_back(crops.size() - 1);
-  }
+  std::vector<DecodedText> texts;    // one per crop
+  std::vector<size_t> turned;        // lines read upside down
+  PageOcr result;
+};
 
-  start = std::chrono::steady_clock::now();
-  std::vector<size_t> turned;  // lines to read upside down
-  if (o.cls.mode == ClassifierMode::kAlways) {
-    auto flagged = impl_->classifier.upside_down_lines(crops, all_indices(crops.size()));
-    if (!flagged) return flagged.error();
-    turned = std::move(flagged).value();
-    for (size_t i : turned) cv::rotate(crops[i], crops[i], cv::ROTATE_180);
-    result.classifier_ran = true;
+// Runs the recognizer once over the given crops of every page, so that batches and threads
+// fill across pages; hands each page its results. Returns the time it took.
+template <typename CropsOf, typename Apply>
+Result<double> recognize_across(const std::vector<PageWork*>& pages, const Recognizer& recognizer,
+                                int threads, CropsOf crops_of, Apply apply) {
+  std::vector<cv::Mat> all;
+  std::vector<std::pair<PageWork*, size_t>> owner;  // page, index within its crops_of list
+  for (PageWork* page : pages) {
+    std::vector<cv::Mat> crops = crops_of(*page);
+    for (size_t k = 0; k < crops.size(); ++k) {
+      all.push_back(std::move(crops[k]));
+      owner.emplace_back(page, k);
+    }
   }
-  result.timings.cls_ms = ms_since(start);
-
-  start = std::chrono::steady_clock::now();
-  const int rec_threads = impl_->device == Device::kCpu ? o.threads : 1;
-  auto texts = impl_->recognizer.recognize(crops, rec_threads);
+  if (all.empty()) return 0.0;
+  const auto start = std::chrono::steady_clock::now();
+  auto texts = recognizer.recognize(all, threads);
   if (!texts) return texts.error();
+  for (size_t i = 0; i < all.size(); ++i) {
+    apply(*owner[i].first, owner[i].second, std::move((*texts)[i]), std::move(all[i]));
+  }
+  return ms_since(start);
+}
+
+}  // namespace
+
+Result<PageOcr> OcrEngine::recognize(const Image& page) const {
+  auto pages = recognize_pages({&page});
+  if (!pages) return pages.error();
+  return std::move(pages->front());
+}
+
+Result<std::vector<PageOcr>> OcrEngine::recognize_pages(
+    const std::vector<const Image*>& images) const {
+  const EngineOptions& o = impl_->options;
+  std::vector<PageWork> work(images.size());
+  std::vector<PageWork*> pages;
+  for (size_t p = 0; p < images.size(); ++p) {
+    const Image& page = *images[p];
+    if (page.empty() || page.rgb.size() < static_cast<size_t>(page.width) * page.height * 3) {
+      return make_error("empty or malformed page image");
+    }
+    PageWork& w = work[p];
+    pages.push_back(&w);
+    const cv::Mat rgb(page.height, page.width, CV_8UC3, const_cast<uint8_t*>(page.rgb.data()));
+    cv::Mat bgr;
+    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+
+    auto start = std::chrono::steady_clock::now();
+    auto quads = impl_->detector.detect(bgr);
+    if (!quads) return quads.error();
+    w.result.timings.det_ms = ms_since(start);
+    w.result.lines_detected = static_cast<int>(quads->size());
+    w.quads = std::move(quads).value();
+    w.crops.reserve(w.quads.size());
+    for (const Quad& q : w.quads) {
+      bool turned_crop = false;
+      w.crops.push_back(crop_text_line(bgr, q, &turned_crop));
+      const cv::Mat& c = w.crops.back();
+      if (turned_crop && c.cols < 3 * c.rows) w.short_turned.push_back(w.crops.size() - 1);
+    }
+
+    start = std::chrono::steady_clock::now();
+    if (o.cls.mode == ClassifierMode::kAlways) {
+      auto flagged = impl_->classifier.upside_down_lines(w.crops, all_indices(w.crops.size()));
+      if (!flagged) return flagged.error();
+      w.turned = std::move(flagged).value();
+      for (size_t i : w.turned) cv::rotate(w.crops[i], w.crops[i], cv::ROTATE_180);
+      w.result.classifier_ran = true;
+    }
+    w.result.timings.cls_ms = ms_since(start);
+  }
+
+  // Every line of every page in one recognizer run; its time is shared by the pages' lines.
+  const int rec_threads = impl_->device == Device::kCpu ? o.threads : 1;
+  size_t total_lines = 0;
+  for (PageWork* w : pages) {
+    total_lines += w->crops.size();
+    w->texts.resize(w->crops.size());
+  }
+  auto rec_ms = recognize_across(
+      pages, impl_->recognizer, rec_threads, [](PageWork& w) { return w.crops; },
+      [](PageWork& w, size_t i, DecodedText text, cv::Mat) { w.texts[i] = std::move(text); });
+  if (!rec_ms) return rec_ms.error();
+  for (PageWork* w : pages) {
+    w->result.timings.rec_ms =
+        total_lines ? *rec_ms * double(w->crops.size()) / double(total_lines) : 0.0;
+  }
+
   // A box only a little taller than wide is as likely one narrow word ("2", "1.") as a short
   // vertical line: it is read both ways and the surer reading wins.
-  if (!short_turned.empty()) {
-    std::vector<cv::Mat> upright;
-    for (size_t i : short_turned) {
-      cv::Mat u;
-      cv::rotate(crops[i], u, cv::ROTATE_90_CLOCKWISE);
-      upright.push_back(std::move(u));
-    }
-    auto reread = impl_->recognizer.recognize(upright, rec_threads);
-    if (!reread) return reread.error();
-    for (size_t k = 0; k < short_turned.size(); ++k) {
-      DecodedText& current = (*texts)[short_turned[k]];
-      if ((*reread)[k].confidence > current.confidence) {
-        current = std::move((*reread)[k]);
-        crops[short_turned[k]] = std::move(upright[k]);
-      }
-    }
-  }
-  result.timings.rec_ms = ms_since(start);
+  auto reread_ms = recognize_across(
+      pages, impl_->recognizer, rec_threads,
+      [](PageWork& w) {
+        std::vector<cv::Mat> upright;
+        for (size_t i : w.short_turned) {
+          upright.emplace_back();
+          cv::rotate(w.crops[i], upright.back(), cv::ROTATE_90_CLOCKWISE);
+        }
+        return upright;
+      },
+      [](PageWork& w, size_t k, DecodedText text, cv::Mat upright) {
+        const size_t i = w.short_turned[k];
+        if (text.confidence > w.texts[i].confidence) {
+          w.texts[i] = std::move(text);
+          w.crops[i] = std::move(upright);
+        }
+      });
+  if (!reread_ms) return reread_ms.error();
 
-  if (o.cls.mode == ClassifierMode::kAuto && !crops.empty()) {
-    start = std::chrono::steady_clock::now();
-    auto verified = turn_verified_lines(crops, *texts, rec_threads);
-    if (!verified) return verified.error();
-    turned = std::move(verified).value();
-    result.classifier_ran = true;
-    result.timings.cls_ms += ms_since(start);
+  std::vector<PageOcr> out;
+  for (PageWork* w : pages) {
+    if (!w->short_turned.empty() && total_lines) {
+      w->result.timings.rec_ms += *reread_ms * double(w->crops.size()) / double(total_lines);
+    }
+    if (o.cls.mode == ClassifierMode::kAuto && !w->crops.empty()) {
+      const auto start = std::chrono::steady_clock::now();
+      auto verified = turn_verified_lines(w->crops, w->texts, rec_threads);
+      if (!verified) return verified.error();
+      w->turned = std::move(verified).value();
+      w->result.classifier_ran = true;
+      w->result.timings.cls_ms += ms_since(start);
+    }
+    w->result.lines_rotated = static_cast<int>(w->turned.size());
+    for (size_t i = 0; i < w->texts.size(); ++i) {
+      DecodedText& t = w->texts[i];
+      if (t.text.empty() || t.confidence < o.rec.text_score) continue;
+      w->result.lines.push_back({w->quads[i], std::move(t.text), t.confidence});
+    }
+    out.push_back(std::move(w->result));
   }
-  result.lines_rotated = static_cast<int>(turned.size());
-
-  for (size_t i = 0; i < texts->size(); ++i) {
-    DecodedText& t = (*texts)[i];
-    if (t.text.empty() || t.confidence < o.rec.text_score) continue;
-    result.lines.push_back({(*quads)[i], std::move(t.text), t.confidence});
-  }
-  return result;
+  return out;
 }
 
 }  // namespace ocrserve::ocr

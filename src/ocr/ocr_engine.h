@@ -61,6 +61,12 @@ class OcrEngine {
   OcrEngine& operator=(const OcrEngine&) = delete;
 
   Result<PageOcr> recognize(const Image& page) const;
+  // Several pages at once: each page's lines are found, then the lines of all the pages are
+  // recognised together (batches fill across pages on CUDA, threads share the work on the CPU).
+  // One result per page, in order; the same text as recognize() on each page alone.
+  Result<std::vector<PageOcr>> recognize_pages(const std::vector<const Image*>& pages) const;
+  // Runs the models once on the common input shapes (EngineOptions::warmup).
+  Result<void> warm_up() const;
 
   // The device the sessions run on (kCpu or kCuda), and why when auto fell back to the CPU.
   Device device() const;

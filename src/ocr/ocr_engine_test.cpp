@@ -119,6 +119,55 @@ TEST(OcrEngine, UprightPageNeedsNoTurn) {
   EXPECT_EQ(ocr->lines_rotated, 0);
 }
 
+// Three pages read together give each page the same lines as reading it alone.
+TEST(OcrEngine, PagesReadTogetherMatchPagesReadAlone) {
+  std::vector<Image> images;
+  for (uint32_t seed : {21u, 22u, 23u}) {
+    testkit::PageSpec spec;
+    spec.height_px = 300;
+    spec.seed = seed;
+    images.push_back(to_image(testkit::render_text_page(spec, testkit::sample_words(seed, 80))));
+  }
+  images.push_back({400, 300, std::vector<uint8_t>(400 * 300 * 3, 255)});  // a blank page
+  auto together = cpu_engine().recognize_pages({&images[0], &images[1], &images[2], &images[3]});
+  ASSERT_TRUE(together.ok()) << together.error().message;
+  ASSERT_EQ(together->size(), images.size());
+  for (size_t p = 0; p < images.size(); ++p) {
+    auto alone = cpu_engine().recognize(images[p]);
+    ASSERT_TRUE(alone.ok());
+    EXPECT_EQ(joined((*together)[p]), joined(*alone)) << "page " << p;
+    EXPECT_EQ((*together)[p].lines_detected, alone->lines_detected);
+  }
+  EXPECT_TRUE(together->back().lines.empty());
+  EXPECT_FALSE(together->front().lines.empty());
+}
+
+// The shapes CUDA runs by default (detector input padded to 128, lines to 160-column widths,
+// batches filled with blank lines, a warm-up), here on the CPU: the same text.
+TEST(OcrEngine, ShapeBucketsReadTheSameText) {
+  testkit::PageSpec spec;
+  spec.height_px = 500;
+  spec.width_px = 1100;  // neither side a multiple of 128
+  auto page = testkit::render_text_page(spec, testkit::sample_words(31, 200));
+  EngineOptions options;
+  options.device = Device::kCpu;
+  options.threads = 2;
+  options.det.size_bucket = 128;
+  options.rec.width_bucket = 160;
+  options.rec.fill_batches = true;
+  options.rec.batch = 6;
+  options.warmup = 1;
+  auto bucketed = OcrEngine::create(models(), options);
+  ASSERT_TRUE(bucketed.ok()) << bucketed.error().message;
+  auto with = (*bucketed)->recognize(to_image(page));
+  auto without = cpu_engine().recognize(to_image(page));
+  ASSERT_TRUE(with.ok() && without.ok());
+  EXPECT_GE(testkit::word_accuracy(page.text(), joined(*with)), 0.97) << joined(*with);
+  EXPECT_GE(testkit::word_f1(joined(*without), joined(*with)).f1, 0.99)
+      << joined(*without) << "\n---\n"
+      << joined(*with);
+}
+
 TEST(OcrEngine, BlankPageHasNoLines) {
   Image blank{400, 300, std::vector<uint8_t>(400 * 300 * 3, 255)};
   auto ocr = cpu_engine().recognize(blank);

@@ -30,6 +30,10 @@ struct DetectorOptions {
   int max_candidates = 1000;
   float unclip_ratio = 1.6f;
   bool use_dilation = true;  // 2x2 dilation of the binary map
+  // Input shape bucket, pixels (0 = by device: 32 on the CPU, 128 on CUDA). The resized page is
+  // padded with white up to a multiple of this, so that pages of slightly different sizes give
+  // the detector one input shape: each new shape costs CUDA a cuDNN plan and arena growth.
+  int size_bucket = 0;
 };
 
 enum class ClassifierMode {
@@ -59,7 +63,12 @@ struct RecognizerOptions {
   // Horizontal scale of each line after resizing to image_height: recognition time grows with
   // the width, and printed Latin text keeps several CTC frames per character at 1.0.
   float width_scale = 1.0f;
-  float text_score = 0.5f;  // drop lines whose confidence is below this
+  // Batch widths are rounded up to a multiple of this (0 = by device: 8, the model's stride, on
+  // the CPU; 160 on CUDA, where each new input shape costs a cuDNN plan). On CUDA every batch
+  // is also filled up to `batch` lines with blank ones, for the same reason.
+  int width_bucket = 0;
+  bool fill_batches = false;  // always on CUDA
+  float text_score = 0.5f;    // drop lines whose confidence is below this
   // Insert a word space between two ASCII characters where the space class' probability in
   // the CTC frames between them exceeded this (0 = never): the Chinese+English model often
   // drops spaces between English words, but its space probability still rises there.
@@ -84,6 +93,13 @@ struct EngineOptions {
   int device_id = 0;
   CudaOptions cuda;
   int threads = 1;  // CPU threads for ONNX Runtime (intra-op) and for concurrent recognition
+  // Pages a document's OCR takes at once (0 = by device: 1 on the CPU, 8 on CUDA): their lines
+  // are recognised together, so that CUDA batches fill across pages.
+  int pages_per_run = 0;
+  // Run the detector and the recognizer once on blank inputs of the common shapes when the
+  // engine is created, so that the first page does not pay for cuDNN plans and arena growth
+  // (0 = by device: on CUDA only, 1 = always, -1 = never).
+  int warmup = 0;
   DetectorOptions det;
   ClassifierOptions cls;
   RecognizerOptions rec;

@@ -29,11 +29,16 @@ Result<void> Recognizer::run_batch(const std::vector<cv::Mat>& crops,
   for (size_t i = begin; i < end; ++i) {
     max_ratio = std::max(max_ratio, aspect(crops[order[i]]) * squeeze);
   }
-  // Widths are rounded up to the model's horizontal stride (8 columns per CTC step).
-  const int width = std::max(8, (static_cast<int>(std::ceil(h * max_ratio)) + 7) / 8 * 8);
+  // Widths are rounded up to the bucket (at least the model's stride, 8 columns per CTC step).
+  const int bucket = std::max(8, options_.width_bucket);
+  const int width =
+      std::max(bucket, (static_cast<int>(std::ceil(h * max_ratio)) + bucket - 1) / bucket * bucket);
   const size_t plane = 3 * static_cast<size_t>(h) * static_cast<size_t>(width);
   const size_t n = end - begin;
-  std::vector<float> input(n * plane);
+  // Blank lines fill the batch when asked (one input shape per width on CUDA); their results
+  // are not read.
+  const size_t rows = options_.fill_batches ? std::max(n, size_t(options_.batch)) : n;
+  std::vector<float> input(rows * plane, 0.0f);
   for (size_t i = 0; i < n; ++i) {
     const cv::Mat& crop = crops[order[begin + i]];
     const int resized_width =
@@ -42,10 +47,10 @@ Result<void> Recognizer::run_batch(const std::vector<cv::Mat>& crops,
     cv::resize(crop, resized, cv::Size(resized_width, h));
     write_chw(resized, input.data() + i * plane, width);
   }
-  auto output = model_.run(input.data(), {static_cast<int64_t>(n), 3, h, width});
+  auto output = model_.run(input.data(), {static_cast<int64_t>(rows), 3, h, width});
   if (!output) return output.error();
   const auto shape = output->GetTensorTypeAndShapeInfo().GetShape();
-  if (shape.size() != 3 || shape[0] != static_cast<int64_t>(n) ||
+  if (shape.size() != 3 || shape[0] != static_cast<int64_t>(rows) ||
       shape[2] != static_cast<int64_t>(decoder_.size())) {
     return make_error("rec model output does not match the dictionary (" +
                       std::to_string(decoder_.size()) + " classes)");
