@@ -45,8 +45,9 @@ class Api {
   ApiResponse openapi(const ApiRequest& request);
   ApiResponse docs(const ApiRequest& request);
   ApiResponse workers(const ApiRequest& request);
-  ApiResponse ui(const ApiRequest& request);        // 404 unless enable_ui
-  ApiResponse ui_asset(const ApiRequest& request);  // /ui/{name}: app.js, style.css
+  ApiResponse ui(const ApiRequest& request);          // 404 unless enable_ui
+  ApiResponse ui_asset(const ApiRequest& request);    // /ui/{name}: app.js, style.css, ...
+  ApiResponse docs_asset(const ApiRequest& request);  // /docs/{name}: Swagger UI's files
 
   // 401 unless the request carries the API key (when one is set). Health, readiness, version,
   // /docs and /openapi.json are open.

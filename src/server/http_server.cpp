@@ -71,6 +71,7 @@ std::vector<Route> routes() {
       {"GET", "/version", "", false, true, plain(&Api::version)},
       {"GET", "/openapi.json", "", false, true, plain(&Api::openapi)},
       {"GET", "/docs", "", false, true, plain(&Api::docs)},
+      {"GET", "/docs/", "name", false, true, plain(&Api::docs_asset)},
       {"GET", "/ui", "", false, true, plain(&Api::ui)},
       {"GET", "/ui/", "", false, true, plain(&Api::ui)},
       {"GET", "/ui/", "name", false, true, plain(&Api::ui_asset)},

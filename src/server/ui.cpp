@@ -13,8 +13,10 @@ ApiResponse Api::ui(const ApiRequest&) {
   return r;
 }
 
-ApiResponse Api::ui_asset(const ApiRequest& request) {
-  if (!settings_.enable_ui) throw HttpError(404, "Not Found (start the server with --enable-ui)");
+namespace {
+
+// A built-in static file by name, with its content type; 404 when there is none.
+ApiResponse static_file(const ApiRequest& request) {
   const auto it = request.path_params.find("name");
   const std::string name = it == request.path_params.end() ? "" : it->second;
   const std::string_view body = server::ui_asset(name);
@@ -29,6 +31,21 @@ ApiResponse Api::ui_asset(const ApiRequest& request) {
                                   : "text/plain; charset=utf-8";
   r.body = std::string(body);
   return r;
+}
+
+}  // namespace
+
+ApiResponse Api::ui_asset(const ApiRequest& request) {
+  if (!settings_.enable_ui) throw HttpError(404, "Not Found (start the server with --enable-ui)");
+  return static_file(request);
+}
+
+ApiResponse Api::docs_asset(const ApiRequest& request) {
+  const auto it = request.path_params.find("name");
+  if (it == request.path_params.end() || it->second.rfind("swagger-ui", 0) != 0) {
+    throw HttpError(404, "Not Found");
+  }
+  return static_file(request);
 }
 
 ApiResponse Api::workers(const ApiRequest&) {

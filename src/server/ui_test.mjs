@@ -85,6 +85,38 @@ async function main() {
   const found = words.filter((w) => md.includes(w.toLowerCase()));
   check(found.length >= Math.min(5, words.length), `the rendered Markdown shows ${found.length}/${words.length} known words`);
 
+  // Structure in the Markdown view (marked): a table, a list nested in a numbered one, code.
+  const sdir = path.join(tmp, 'structure');
+  execFileSync(path.join(buildDir, 'ocrserve-make-structure-pdfs'), [sdir]);
+  for (const [file, selector, what] of [['ruled-grid.pdf', '#markdown table td', 'a table'],
+                                         ['lists.pdf', '#markdown ol > li ul > li', 'a nested list'],
+                                         ['code.pdf', '#markdown pre code', 'a code block']]) {
+    const before = await page.getAttribute('#progress', 'data-done');
+    await page.setInputFiles('#files', path.join(sdir, file));
+    await page.click('#submit');
+    await page.waitForSelector(`#progress[data-done]:not([data-done="${before}"])`, {timeout: 120000});
+    await page.click('button[data-tab=md]');
+    check(await page.locator(selector).count() > 0, `the Markdown view renders ${what} (${file})`);
+  }
+  await page.screenshot({path: path.join(buildDir, 'ui-markdown.png'), fullPage: true});
+  // The Markdown comes from documents: the sanitizer drops what could run.
+  const clean = await page.evaluate(() => renderMarkdown(
+      '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script> [a](javascript:alert(1))'));
+  check(!/onerror|<script|javascript:/i.test(clean), `scripts, handlers and javascript: links are removed: ${clean}`);
+  check(await page.evaluate(() => window.pwned === undefined), 'nothing from the document ran');
+
+  // /docs: Swagger UI from the binary, with every operation and a try-it button.
+  const docsPage = await browser.newPage();
+  docsPage.on('pageerror', (e) => console.error('docs page error:', e));
+  await docsPage.goto(base + '/docs');
+  await docsPage.waitForSelector('.opblock-summary-path', {timeout: 30000});
+  const opPaths = await docsPage.$$eval('.opblock-summary-path', (els) => els.map((e) => e.textContent));
+  check(opPaths.some((p) => p.includes('/v1/convert/source')), `/docs lists ${opPaths.length} operations`);
+  await docsPage.locator('.opblock-summary', {hasText: '/v1/convert/source/async'}).first().click();
+  await docsPage.waitForSelector('.try-out__btn', {timeout: 10000});
+  check(true, '/docs opens an operation with its fields and a "Try it out" button');
+  await docsPage.screenshot({path: path.join(buildDir, 'ui-docs.png')});
+
   // Workers view: a slow upload makes a worker BUSY; after the idle timeout it is released.
   const workersPage = await browser.newPage();
   await workersPage.goto(base + '/ui#workers');

@@ -31,25 +31,10 @@ window.addEventListener('hashchange', route);
 // ---- convert
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]));
 
+// The Markdown comes from untrusted documents: marked renders it (tables, code, nested lists),
+// DOMPurify removes whatever could run or load (scripts, handlers, javascript: links).
 function renderMarkdown(md) {
-  const out = [];
-  for (const block of md.replace(/\r/g, '').split(/\n{2,}/)) {
-    const b = block.trim();
-    if (!b) continue;
-    let m;
-    if ((m = b.match(/^!\[([^\]]*)\]\((data:[^)]+|[^)\s]+)\)$/))) {
-      out.push(`<p><img alt="${esc(m[1])}" src="${esc(m[2])}" style="max-width:100%"></p>`);
-    } else if ((m = b.match(/^(#{1,6})\s+(.*)$/s))) {
-      out.push(`<h${m[1].length}>${esc(m[2])}</h${m[1].length}>`);
-    } else if (/^(- |\* )/.test(b)) {
-      out.push('<ul>' + b.split('\n').map((l) => `<li>${esc(l.replace(/^(- |\* )/, ''))}</li>`).join('') + '</ul>');
-    } else if (b.startsWith('|')) {
-      out.push('<pre>' + esc(b) + '</pre>');
-    } else {
-      out.push(`<p>${esc(b).replace(/\n/g, '<br>')}</p>`);
-    }
-  }
-  return out.join('\n');
+  return DOMPurify.sanitize(marked.parse(md, {gfm: true}));
 }
 
 function pageImages(doc) {
