@@ -1,23 +1,12 @@
 #include "cli/file_reader.h"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
+#include "common/whole_file.h"
 
 namespace ocrserve::cli {
 
 Result<std::string> read_input_file(const std::string& path) {
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status)) return make_error("no such file");
-  if (std::filesystem::is_directory(status)) return make_error("is a directory, not a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(std::string("cannot open: ") + std::strerror(errno));
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return make_error("read error");
-  if (bytes.empty()) return make_error("the file is empty");
+  auto bytes = read_whole_file(path);
+  if (bytes && bytes->empty()) return make_error("the file is empty");
   return bytes;
 }
 

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <memory>
 
+#include "document/pix_ptr.h"
+
 namespace ocrserve::document {
 
 std::array<std::uint8_t, 32> sha256(std::string_view bytes) {
@@ -34,10 +36,7 @@ std::string base64(std::string_view bytes) {
 
 Result<std::string> encode_png(const Image& image) {
   if (image.empty()) return make_error("no page image to encode");
-  struct PixDeleter {
-    void operator()(PIX* p) const { pixDestroy(&p); }
-  };
-  std::unique_ptr<PIX, PixDeleter> pix(pixCreate(image.width, image.height, 32));
+  PixPtr pix(pixCreate(image.width, image.height, 32));
   if (!pix) return make_error("out of memory for a page image");
   const l_int32 wpl = pixGetWpl(pix.get());
   l_uint32* data = pixGetData(pix.get());

@@ -8,14 +8,11 @@
 #include <mutex>
 #include <optional>
 
+#include "document/pix_ptr.h"
+
 namespace ocrserve::document {
 
 namespace {
-
-struct PixDeleter {
-  void operator()(PIX* pix) const { pixDestroy(&pix); }
-};
-using PixPtr = std::unique_ptr<PIX, PixDeleter>;
 
 void quiet_leptonica() {
   static std::once_flag once;

@@ -27,7 +27,7 @@ Input tensor_of(const cv::Mat& bgr) {
   return in;
 }
 
-std::vector<float> run(const std::vector<char>& model, Input in) {
+std::vector<float> run(const std::string& model, Input in) {
   auto session = OnnxModel::create(model, SessionConfig{}, "model");
   EXPECT_TRUE(session.ok()) << session.error().message;
   if (!session.ok()) return {};
@@ -60,7 +60,7 @@ const Inputs& inputs() {
 }
 
 // The largest difference between the published and the used model's outputs on one input.
-double max_difference(const std::vector<char> ModelBundle::*model, const Input& in) {
+double max_difference(const std::string ModelBundle::*model, const Input& in) {
   static const auto published = ModelBundle::load(ModelPaths::in_dir(OCRSERVE_SOURCE_MODELS_DIR));
   static const auto used = ModelBundle::load(ModelPaths::in_dir(OCRSERVE_MODELS_DIR));
   EXPECT_TRUE(published.ok() && used.ok());

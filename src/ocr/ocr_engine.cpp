@@ -11,6 +11,7 @@
 #include <numeric>
 #include <opencv2/imgproc.hpp>
 
+#include "common/whole_file.h"
 #include "ocr/classifier.h"
 #include "ocr/detector.h"
 #include "ocr/recognizer.h"
@@ -34,11 +35,10 @@ std::string default_models_dir() {
 
 namespace {
 
-Result<std::vector<char>> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("cannot read model file " + path);
-  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (bytes.empty()) return make_error("model file is empty: " + path);
+Result<std::string> read_model_file(const std::string& path) {
+  auto bytes = read_whole_file(path);
+  if (!bytes) return make_error("cannot read model file " + path + ": " + bytes.error().message);
+  if (bytes->empty()) return make_error("model file is empty: " + path);
   return bytes;
 }
 
@@ -54,11 +54,11 @@ Result<std::shared_ptr<const ModelBundle>> ModelBundle::load(const ModelPaths& p
   for (auto [path, dest] :
        {std::pair{&paths.det, &bundle->det}, std::pair{&paths.cls, &bundle->cls},
         std::pair{&paths.rec, &bundle->rec}}) {
-    auto bytes = read_file(*path);
+    auto bytes = read_model_file(*path);
     if (!bytes) return bytes.error();
     *dest = std::move(bytes).value();
   }
-  auto keys = read_file(paths.keys);
+  auto keys = read_model_file(paths.keys);
   if (!keys) return keys.error();
   bundle->keys.assign(keys->begin(), keys->end());
   return std::shared_ptr<const ModelBundle>(std::move(bundle));

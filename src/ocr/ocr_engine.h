@@ -42,9 +42,9 @@ int onnx_sessions_created();
 std::string default_models_dir();
 
 struct ModelBundle {
-  std::vector<char> det;
-  std::vector<char> cls;
-  std::vector<char> rec;
+  std::string det;  // the .onnx files' bytes
+  std::string cls;
+  std::string rec;
   std::string keys;
 
   static Result<std::shared_ptr<const ModelBundle>> load(const ModelPaths& paths);

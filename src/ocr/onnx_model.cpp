@@ -75,7 +75,7 @@ OnnxModel::OnnxModel(Ort::Session session, std::string name)
   output_name_ = session_.GetOutputNameAllocated(0, allocator).get();
 }
 
-Result<OnnxModel> OnnxModel::create(const std::vector<char>& model, const SessionConfig& config,
+Result<OnnxModel> OnnxModel::create(const std::string& model, const SessionConfig& config,
                                     const std::string& name) {
   try {
     Ort::Env& env = ort_env();  // before any provider is appended: providers log through it

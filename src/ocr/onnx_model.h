@@ -30,7 +30,7 @@ int onnx_sessions_created();
 class OnnxModel {
  public:
   // model: the .onnx file's bytes (kept by the caller only until this returns).
-  static Result<OnnxModel> create(const std::vector<char>& model, const SessionConfig& config,
+  static Result<OnnxModel> create(const std::string& model, const SessionConfig& config,
                                   const std::string& name);
 
   // Runs the model on a float32 NCHW tensor over memory the caller owns; returns the output

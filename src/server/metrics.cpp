@@ -62,7 +62,7 @@ std::string render_metrics(const tasks::TaskRegistry& registry,
   std::map<std::string, int> by_state{{"none", 0},  {"spawning", 0}, {"standby", 0},
                                       {"ready", 0}, {"busy", 0},     {"exiting", 0}};
   for (const auto& w : workers) {
-    std::string state = w.pid == 0 ? "none" : supervisor::state_name(w.state);
+    std::string state = supervisor::state_name(w.state);
     for (char& c : state) c = char(std::tolower(static_cast<unsigned char>(c)));
     ++by_state[state];
   }
@@ -118,7 +118,7 @@ nlohmann::json workers_document(const supervisor::Supervisor& supervisor,
     json j{{"slot", w.slot},
            {"gpu", w.gpu},
            {"pid", w.pid},
-           {"state", w.pid == 0 ? "NONE" : supervisor::state_name(w.state)},
+           {"state", supervisor::state_name(w.state)},
            {"tasks_done", w.tasks_done},
            {"rss_mib", w.rss_mib},
            {"vram_mib", w.vram_mib < 0 ? json(nullptr) : json(w.vram_mib)},

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <set>
 
+#include "common/whole_file.h"
 #include "server/zip_writer.h"
 
 namespace ocrserve::server {
@@ -13,10 +14,11 @@ using tasks::Task;
 
 namespace {
 
-std::string read_file(const std::string& path, bool& ok) {
-  std::ifstream in(path, std::ios::binary);
-  ok = bool(in);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+// A result file the worker wrote; a missing one is the server's fault (500).
+std::string result_file(const Task& t, const std::string& path) {
+  auto content = read_whole_file(path);
+  if (!content) throw HttpError(500, "the result files of task " + t.id + " are missing");
+  return std::move(content).value();
 }
 
 // docling's ProfilingItem.
@@ -104,9 +106,7 @@ ApiResponse task_result_response(const Task& t) {
     for (const auto& d : t.documents) {
       for (const auto& out : d.outcome.value("outputs", json::array())) {
         const std::string path = out.value("path", "");
-        bool ok = false;
-        const std::string content = read_file(path, ok);
-        if (!ok) throw HttpError(500, "the result files of task " + t.id + " are missing");
+        const std::string content = result_file(t, path);
         writer.add(out.value("name", std::filesystem::path(path).filename().string()), content);
       }
     }
@@ -123,9 +123,7 @@ ApiResponse task_result_response(const Task& t) {
     const auto& d = t.documents.front();
     document["filename"] = d.filename;
     for (const auto& out : d.outcome.value("outputs", json::array())) {
-      bool ok = false;
-      const std::string content = read_file(out.value("path", ""), ok);
-      if (!ok) throw HttpError(500, "the result files of task " + t.id + " are missing");
+      const std::string content = result_file(t, out.value("path", ""));
       const std::string format = out.value("format", "");
       if (format == "md") document["md_content"] = content;
       if (format == "html") document["html_content"] = content;

@@ -21,6 +21,8 @@ using Clock = std::chrono::steady_clock;
 
 const char* state_name(WorkerState s) {
   switch (s) {
+    case WorkerState::kNone:
+      return "NONE";
     case WorkerState::kSpawning:
       return "SPAWNING";
     case WorkerState::kStandby:

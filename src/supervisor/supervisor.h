@@ -39,7 +39,8 @@
 
 namespace ocrserve::supervisor {
 
-enum class WorkerState { kSpawning, kStandby, kReady, kBusy, kExiting };
+// kNone: the slot has no process (before its first start and after an exit).
+enum class WorkerState { kNone, kSpawning, kStandby, kReady, kBusy, kExiting };
 const char* state_name(WorkerState s);
 
 struct JobResult {
@@ -66,7 +67,7 @@ struct WorkerInfo {
   int slot = 0;
   int gpu = 0;
   pid_t pid = 0;  // 0 = no process
-  WorkerState state = WorkerState::kExiting;
+  WorkerState state = WorkerState::kNone;
   int tasks_done = 0;
   double rss_mib = 0;
   double vram_mib = -1;  // -1 = unknown (no NVML)

@@ -155,6 +155,17 @@ TEST_F(SupervisorTest, KeepWarmRunsEveryTaskInOneProcess) {
   EXPECT_EQ(b.pid, c.pid);
   EXPECT_TRUE(alive(a.pid));
   EXPECT_EQ(s.workers()[0].state, WorkerState::kReady);
+  // The worker's own log names each task.
+  std::string worker_log;
+  for (const auto& f : fs::directory_iterator(dir_ / "spool" / "workers")) {
+    std::ifstream in(f.path());
+    worker_log += std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  EXPECT_NE(worker_log.find("task b.png-2 started"), std::string::npos) << worker_log;
+  EXPECT_NE(worker_log.find("task c.png-3 done: 1 pages (1 by OCR)"), std::string::npos)
+      << worker_log;
+  EXPECT_NE(worker_log.find("ocrserve-worker[" + std::to_string(a.pid) + "]"), std::string::npos)
+      << worker_log;
 }
 
 TEST_F(SupervisorTest, PerTaskModeStartsAFreshProcessForEveryTask) {
@@ -190,6 +201,8 @@ TEST_F(SupervisorTest, ProcessModeEndsTheWorkerAfterIdle) {
   EXPECT_TRUE(alive(a.pid));
   EXPECT_TRUE(eventually([&] { return !alive(a.pid); }, 5s));
   EXPECT_EQ(s.workers()[0].pid, 0);
+  EXPECT_EQ(s.workers()[0].state, WorkerState::kNone);  // an empty slot, not EXITING
+  EXPECT_STREQ(state_name(s.workers()[0].state), "NONE");
   const auto log = log_->str();
   EXPECT_NE(log.find("VRAM allocated before cleanup"), std::string::npos) << log;
   EXPECT_NE(log.find("\"reason\":\"idle\""), std::string::npos) << log;

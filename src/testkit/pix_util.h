@@ -3,18 +3,12 @@
 // pix_to_page() accepts any depth (converted to 32 bpp) and leaves lines empty.
 #pragma once
 
-#include <leptonica/allheaders.h>
-
-#include <memory>
-
+#include "document/pix_ptr.h"
 #include "testkit/page_renderer.h"
 
 namespace ocrserve::testkit::detail {
 
-struct PixDeleter {
-  void operator()(PIX* p) const noexcept { pixDestroy(&p); }
-};
-using PixPtr = std::unique_ptr<PIX, PixDeleter>;
+using document::PixPtr;
 
 PixPtr page_to_pix(const RenderedPage& page);   // null on failure
 bool pix_to_page(PIX* pix, RenderedPage& out);  // replaces width/height/rgb

@@ -19,8 +19,12 @@
 #include <memory>
 #include <thread>
 
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include "common/durable_file.h"
 #include "common/process_stats.h"
+#include "common/whole_file.h"
 #include "conversion/converter.h"
 #include "gpu/nvml.h"
 #include "ipc/message_channel.h"
@@ -41,13 +45,13 @@ class Worker {
   int run() {
     auto models = ocr::ModelBundle::load(ocr::ModelPaths::in_dir(config_.models_dir));
     if (!models) {
-      std::fprintf(stderr, "ocrserve-worker: %s\n", models.error().message.c_str());
+      spdlog::error("{}", models.error().message);
       return 3;
     }
     models_ = *models;
     if (config_.start_ready) {
       if (auto r = warm(); !r) {
-        std::fprintf(stderr, "ocrserve-worker: %s\n", r.error().message.c_str());
+        spdlog::error("{}", r.error().message);
         return 3;
       }
     }
@@ -180,21 +184,24 @@ class Worker {
     const std::string input = m.value("input", "");
     const std::string filename = m.value("filename", fs::path(input).filename().string());
     const std::string output_dir = m.value("output_dir", "");
+    const std::string task = reply["id"].get<std::string>();
+    std::error_code size_error;
+    const auto size = fs::file_size(input, size_error);
+    spdlog::info("task {} started ({} bytes)", task, size_error ? 0 : size);
     auto request = conversion::request_from_json(m.value("request", json::object()));
-    std::ifstream in(input, std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto bytes = read_whole_file(input);
     test_hooks(filename);
     Result<conversion::Output> output = make_error("not run");
     if (!request) {
       output = request.error();
-    } else if (!in) {
-      output = make_error("cannot read spool file " + input);
-    } else if (bytes.empty()) {
+    } else if (!bytes) {
+      output = make_error("cannot read spool file " + input + ": " + bytes.error().message);
+    } else if (bytes->empty()) {
       output = make_error("the file is empty");
     } else if (auto warmed = (recreate_if_asked(), warm()); !warmed) {
       output = warmed.error();
     } else {
-      output = converter_->run(bytes, filename, *request);
+      output = converter_->run(*bytes, filename, *request);
     }
     ++tasks_done_;
     if (!output) {
@@ -242,6 +249,12 @@ class Worker {
     reply["worker_ms"] =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     reply["report"] = report();
+    if (reply["ok"].get<bool>()) {
+      spdlog::info("task {} done: {} pages ({} by OCR) in {:.0f} ms", task, reply.value("pages", 0),
+                   reply.value("ocr_pages", 0), reply["worker_ms"].get<double>());
+    } else {
+      spdlog::warn("task {} failed: {}", task, reply.value("error", ""));
+    }
     return reply;
   }
 
@@ -311,12 +324,16 @@ bool has_test_hooks() {
 }
 
 int run_worker(const WorkerConfig& config) {
+  // The log (stderr, which the supervisor keeps in spool/workers/) names this process and, for
+  // a task's lines, the task.
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("ocrserve-worker"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l ocrserve-worker[%P] %v");
   std::signal(SIGPIPE, SIG_IGN);
   confine(config);
   try {
     return Worker(config).run();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "ocrserve-worker: internal error: %s\n", e.what());
+    spdlog::critical("internal error: {}", e.what());
     return 70;
   }
 }
