@@ -26,11 +26,9 @@ void add_conversion_flags(CLI::App& app, ConversionFlags& f) {
 
 Result<void> finish_conversion_flags(ConversionFlags& f) {
   for (auto& format : f.request.to_formats) {
-    if (format == "txt") format = "text";
-    if (format == "markdown") format = "md";
-    if (format != "md" && format != "text" && format != "json" && format != "html") {
-      return make_error("unknown output format '" + format + "' (expected md, text, json, html)");
-    }
+    auto known = conversion::parse_format(format);
+    if (!known) return known.error();
+    format = conversion::format_name(*known);
   }
   if (!f.pages.empty()) {
     const auto dash = f.pages.find('-');

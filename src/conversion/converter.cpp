@@ -36,28 +36,6 @@ Result<PageRange> resolve_range(const ConversionRequest& r, int pages) {
 
 }  // namespace
 
-Result<Format> parse_format(const std::string& name) {
-  if (name == "md" || name == "markdown") return Format::kMarkdown;
-  if (name == "text" || name == "txt") return Format::kText;
-  if (name == "json") return Format::kJson;
-  if (name == "html") return Format::kHtml;
-  return make_error("unknown output format '" + name + "' (expected md, json, html or text)");
-}
-
-const char* format_extension(Format format) {
-  switch (format) {
-    case Format::kMarkdown:
-      return "md";
-    case Format::kText:
-      return "txt";
-    case Format::kJson:
-      return "json";
-    case Format::kHtml:
-      return "html";
-  }
-  return "out";
-}
-
 Timings& Timings::operator+=(const Timings& o) {
   decode_ms += o.decode_ms;
   det_ms += o.det_ms;

@@ -18,11 +18,6 @@
 
 namespace ocrserve::conversion {
 
-enum class Format { kMarkdown, kText, kJson, kHtml };
-
-Result<Format> parse_format(const std::string& name);
-const char* format_extension(Format format);
-
 struct Timings {
   double decode_ms = 0;  // reading the file: image decoding, PDF parsing, text layer, rendering
   double det_ms = 0;

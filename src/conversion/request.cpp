@@ -2,11 +2,55 @@
 
 namespace ocrserve::conversion {
 
+const std::vector<FormatInfo>& output_formats() {
+  static const std::vector<FormatInfo> formats{{Format::kMarkdown, "md", "md"},
+                                               {Format::kJson, "json", "json"},
+                                               {Format::kHtml, "html", "html"},
+                                               {Format::kText, "text", "txt"}};
+  return formats;
+}
+
+std::vector<std::string> output_format_names() {
+  std::vector<std::string> names;
+  for (const auto& f : output_formats()) names.emplace_back(f.name);
+  return names;
+}
+
+std::string output_format_list() {
+  std::string list;
+  for (const auto& f : output_formats()) list += (list.empty() ? "" : ", ") + std::string(f.name);
+  return list;
+}
+
+Result<Format> parse_format(const std::string& name) {
+  const std::string wanted = name == "markdown" ? "md" : name == "txt" ? "text" : name;
+  for (const auto& f : output_formats()) {
+    if (wanted == f.name) return f.format;
+  }
+  return make_error("unknown output format '" + name + "' (expected " + output_format_list() + ")");
+}
+
+const char* format_name(Format format) {
+  for (const auto& f : output_formats()) {
+    if (f.format == format) return f.name;
+  }
+  return "?";
+}
+
+const char* format_extension(Format format) {
+  for (const auto& f : output_formats()) {
+    if (f.format == format) return f.extension;
+  }
+  return "out";
+}
+
 Result<void> validate(const ConversionRequest& r) {
   if (r.to_formats.empty()) return make_error("to_formats: at least one format is needed");
   for (const auto& f : r.to_formats) {
-    if (f != "md" && f != "text" && f != "json" && f != "html") {
-      return make_error("to_formats: unknown format '" + f + "' (expected md, json, html, text)");
+    const auto format = parse_format(f);  // the canonical names only: md, not markdown
+    if (!format || f != format_name(*format)) {
+      return make_error("to_formats: unknown format '" + f + "' (expected " + output_format_list() +
+                        ")");
     }
   }
   if (r.page_from < 1) return make_error("page_range: pages start at 1");

@@ -10,8 +10,25 @@
 
 namespace ocrserve::conversion {
 
+// The output formats: the one list the API, its OpenAPI document, the CLI and the converter use.
+enum class Format { kMarkdown, kJson, kHtml, kText };
+
+struct FormatInfo {
+  Format format;
+  const char* name;       // as requested: to_formats, --to
+  const char* extension;  // of the file written
+};
+
+const std::vector<FormatInfo>& output_formats();  // md, json, html, text
+std::vector<std::string> output_format_names();
+std::string output_format_list();  // "md, json, html, text", for messages
+// A format by name; "markdown" and "txt" are accepted too. The error lists the known ones.
+Result<Format> parse_format(const std::string& name);
+const char* format_name(Format format);
+const char* format_extension(Format format);
+
 struct ConversionRequest {
-  std::vector<std::string> to_formats{"md"};  // md, text, json, html
+  std::vector<std::string> to_formats{"md"};  // output_format_names()
   bool do_ocr = true;
   bool force_ocr = false;  // OCR every PDF page, ignoring its text layer
   int page_from = 1;       // 1-based, inclusive

@@ -14,7 +14,7 @@ json options_schema() {
           {"properties",
            {{"to_formats",
              {{"type", "array"},
-              {"items", {{"type", "string"}, {"enum", {"md", "json", "html", "text"}}}},
+              {"items", {{"type", "string"}, {"enum", conversion::output_format_names()}}},
               {"default", {"md"}}}},
             {"from_formats", {{"type", "array"}, {"items", str}}},
             {"do_ocr", boolean},

@@ -195,7 +195,7 @@ ConvertOptions parse_options(const json& options, const OptionLimits& limits,
     for (size_t i = 0; i < formats->size(); ++i) {
       std::string f = (*formats)[i];
       if (f == "txt") f = "text";
-      if (auto ok = p.check_choice(f, {"to_formats", i}, {"md", "json", "html", "text"},
+      if (auto ok = p.check_choice(f, {"to_formats", i}, conversion::output_format_names(),
                                    {"doctags", "yaml", "html_split_page", "vtt"})) {
         if (std::find(r.to_formats.begin(), r.to_formats.end(), *ok) == r.to_formats.end()) {
           r.to_formats.push_back(*ok);
