@@ -160,7 +160,7 @@ ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& optio
   }
   Task task;
   task.id = tasks::TaskRegistry::new_id();
-  task.options = options.to_json();
+  task.options = options.task_options();
   const fs::path spool = fs::absolute(registry_.spool_dir(task.id));
   const fs::path results = fs::absolute(registry_.result_dir(task.id));
   // Until the task is stored, whatever goes wrong takes its spool folder with it.

@@ -173,12 +173,8 @@ class Parser {
 
 }  // namespace
 
-json ConvertOptions::to_json() const {
-  return {{"request", conversion::to_json(request)},
-          {"zip", zip},
-          {"document_timeout_s", document_timeout_s},
-          {"abort_on_error", abort_on_error},
-          {"notes", notes}};
+tasks::TaskOptions ConvertOptions::task_options() const {
+  return {conversion::to_json(request), zip, document_timeout_s, abort_on_error, notes};
 }
 
 ConvertOptions parse_options(const json& options, const OptionLimits& limits,

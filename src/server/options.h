@@ -9,6 +9,7 @@
 
 #include "conversion/request.h"
 #include "server/api_types.h"
+#include "tasks/task.h"
 
 namespace ocrserve::server {
 
@@ -18,7 +19,7 @@ struct ConvertOptions {
   double document_timeout_s = 0;  // 0 = the server's task timeout
   bool abort_on_error = false;
   std::vector<std::string> notes;  // options accepted but not applied
-  nlohmann::json to_json() const;
+  tasks::TaskOptions task_options() const;
 };
 
 struct OptionLimits {

@@ -44,7 +44,7 @@ json document_timings(const tasks::TaskDocument& doc) {
 json error_items(const Task& task) {
   json errors = json::array();
   for (const auto& d : task.documents) {
-    if (d.status == "failure") {
+    if (d.status == tasks::DocumentStatus::kFailure) {
       errors.push_back({{"component_type", "document_backend"},
                         {"module_name", "ocrserve-worker"},
                         {"error_message", d.filename + ": " + d.error}});
@@ -55,7 +55,7 @@ json error_items(const Task& task) {
 
 std::string overall_status(const Task& task) {
   size_t ok = 0;
-  for (const auto& d : task.documents) ok += d.status == "success";
+  for (const auto& d : task.documents) ok += d.status == tasks::DocumentStatus::kSuccess;
   if (ok == task.documents.size()) return "success";
   return ok == 0 ? "failure" : "partial_success";
 }
@@ -70,9 +70,9 @@ double processing_time(const Task& t) {
 json task_status_json(const Task& t, size_t queue_position) {
   size_t processed = 0, succeeded = 0, failed = 0;
   for (const auto& d : t.documents) {
-    processed += d.status != "pending";
-    succeeded += d.status == "success";
-    failed += d.status == "failure";
+    processed += d.status != tasks::DocumentStatus::kPending;
+    succeeded += d.status == tasks::DocumentStatus::kSuccess;
+    failed += d.status == tasks::DocumentStatus::kFailure;
   }
   json status{{"task_id", t.id},
               {"task_type", "convert"},
@@ -100,7 +100,7 @@ ApiResponse task_result_response(const Task& t) {
       files = files || out.value("format", "") == "image";
     }
   }
-  const bool zip = t.options.value("zip", false) || t.documents.size() > 1 || files;
+  const bool zip = t.options.zip || t.documents.size() > 1 || files;
   if (zip) {
     ZipWriter writer;
     for (const auto& d : t.documents) {

@@ -52,14 +52,14 @@ std::string TaskRunner::job_id(const std::string& task_id, size_t document) {
 }
 
 void TaskRunner::start(const Task& task) {
-  const json request = task.options.value("request", json::object());
-  const double timeout = task.options.value("document_timeout_s", 0.0);
+  const json& request = task.options.request;
+  const double timeout = task.options.document_timeout_s;
   spdlog::info("task={} event=status status=pending documents={} resumed={}", task.id,
                task.documents.size(), task.resumed);
   ++accepted_;
   for (size_t i = 0; i < task.documents.size(); ++i) {
     const auto& doc = task.documents[i];
-    if (doc.status != "pending") continue;
+    if (doc.status != tasks::DocumentStatus::kPending) continue;
     supervisor::Job job;
     job.id = job_id(task.id, i);
     job.input_path = doc.input_path;
@@ -115,7 +115,7 @@ void TaskRunner::on_done(const std::string& task_id, size_t document,
     finished = false;
     if (document >= t.documents.size() || tasks::is_finished(t.status)) return;
     auto& doc = t.documents[document];
-    doc.status = r.ok ? "success" : "failure";
+    doc.status = r.ok ? tasks::DocumentStatus::kSuccess : tasks::DocumentStatus::kFailure;
     doc.error = r.ok ? "" : r.error;
     json outcome{{"pid", r.pid}, {"attempts", r.attempts}};
     for (const char* key : {"outputs", "timings_ms", "pages", "ocr_pages", "worker_ms", "report"}) {
@@ -133,9 +133,9 @@ void TaskRunner::on_done(const std::string& task_id, size_t document,
     size_t done = 0, ok = 0;
     std::string first_error;
     for (const auto& d : t.documents) {
-      if (d.status == "pending") continue;
+      if (d.status == tasks::DocumentStatus::kPending) continue;
       ++done;
-      if (d.status == "success") {
+      if (d.status == tasks::DocumentStatus::kSuccess) {
         ++ok;
       } else if (first_error.empty()) {
         first_error = d.filename + ": " + d.error;
@@ -177,7 +177,8 @@ void TaskRunner::on_done(const std::string& task_id, size_t document,
 
 void TaskRunner::cancel(const Task& task, const std::string& reason) {
   for (size_t i = 0; i < task.documents.size(); ++i) {
-    if (task.documents[i].status == "pending") supervisor_.cancel(job_id(task.id, i), reason);
+    if (task.documents[i].status == tasks::DocumentStatus::kPending)
+      supervisor_.cancel(job_id(task.id, i), reason);
   }
 }
 
@@ -188,7 +189,7 @@ std::map<int, std::pair<double, double>> TaskRunner::device_memory() const {
 
 size_t TaskRunner::position(const Task& task) const {
   for (size_t i = 0; i < task.documents.size(); ++i) {
-    if (task.documents[i].status != "pending") continue;
+    if (task.documents[i].status != tasks::DocumentStatus::kPending) continue;
     if (size_t p = supervisor_.queue_position(job_id(task.id, i)); p > 0) return p;
   }
   return 0;

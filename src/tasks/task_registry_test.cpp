@@ -35,7 +35,7 @@ Task make_task(TaskRegistry& reg, const std::string& name) {
   d.filename = name;
   d.input_path = reg.spool_dir(t.id) + "/0/" + name;
   t.documents.push_back(d);
-  t.options = {{"request", {{"to_formats", {"md"}}}}};
+  t.options.request = {{"to_formats", {"md"}}};
   return t;
 }
 
