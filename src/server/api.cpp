@@ -135,14 +135,8 @@ void Api::authorize(const ApiRequest& request) const {
 }
 
 ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& options, bool async) {
-  if (uploads.size() > size_t(settings_.max_sources_per_request)) {
-    throw HttpError(400, "Too many sources: " + std::to_string(uploads.size()) +
-                             " (this server accepts at most " +
-                             std::to_string(settings_.max_sources_per_request) +
-                             " per request, MAX_SOURCES_PER_REQUEST)");
-  }
-  const long long max_file =
-      settings_.max_file_size > 0 ? settings_.max_file_size : settings_.max_request_size;
+  check_source_count(uploads.size());
+  const long long max_file = max_file_bytes();
   for (const auto& u : uploads) {
     if (u.bytes.empty()) throw HttpError(400, "The file '" + u.filename + "' is empty.");
     if (static_cast<long long>(u.bytes.size()) > max_file) {
@@ -241,7 +235,23 @@ ApiResponse Api::convert_file(const ApiRequest& request, bool async) {
   return submit(std::move(uploads), options, async);
 }
 
-ApiResponse Api::convert_source(const ApiRequest& request, bool async) {
+void Api::check_source_count(size_t n) const {
+  if (n > size_t(settings_.max_sources_per_request)) {
+    throw HttpError(400, "Too many sources: " + std::to_string(n) +
+                             " (this server accepts at most " +
+                             std::to_string(settings_.max_sources_per_request) +
+                             " per request, MAX_SOURCES_PER_REQUEST)");
+  }
+}
+
+long long Api::max_file_bytes() const {
+  return settings_.max_file_size > 0 ? settings_.max_file_size : settings_.max_request_size;
+}
+
+namespace {
+
+// The request body as a JSON object; 422 when it is not one or nests too deep.
+json source_request_body(const ApiRequest& request) {
   if (const size_t depth = json_nesting_depth(request.body); depth > kMaxJsonDepth) {
     throw HttpError(422, json::array({validation_error(
                              {"body"},
@@ -249,26 +259,25 @@ ApiResponse Api::convert_source(const ApiRequest& request, bool async) {
                                  std::to_string(kMaxJsonDepth) + " are accepted",
                              "json_invalid")}));
   }
-  const json body = json::parse(request.body, nullptr, false);
+  json body = json::parse(request.body, nullptr, false);
   if (body.is_discarded() || !body.is_object()) {
     throw HttpError(422, json::array({validation_error({"body"},
                                                        "JSON decode error: expected an "
                                                        "object",
                                                        "json_invalid")}));
   }
-  ConvertOptions options = parse_options(body.value("options", json::object()),
-                                         limits_of(settings_), {"body", "options"});
-  if (body.contains("target") && body["target"].is_object()) {
-    const std::string kind = body["target"].value("kind", "inbody");
-    if (kind != "inbody" && kind != "zip") {
-      throw HttpError(
-          422, json::array({validation_error({"body", "target", "kind"},
-                                             "Input should be 'inbody' or 'zip'", "enum", kind)}));
-    }
-    options.zip = kind == "zip";
-  }
-  // Every source as {kind, ...}; the older file_sources / http_sources fields too.
-  std::vector<std::pair<json, std::vector<json>>> sources;
+  return body;
+}
+
+// A source and where it sits in the body (for error locations).
+struct Source {
+  json value;
+  std::vector<json> loc;
+};
+
+// Every source as {kind, ...}, the older file_sources / http_sources fields too.
+std::vector<Source> sources_of(const json& body) {
+  std::vector<Source> sources;
   auto collect = [&](const char* field, const char* kind) {
     if (!body.contains(field)) return;
     if (!body[field].is_array()) {
@@ -288,68 +297,82 @@ ApiResponse Api::convert_source(const ApiRequest& request, bool async) {
     throw HttpError(422, json::array({validation_error(
                              {"body", "sources"}, "At least one source is required", "missing")}));
   }
-  if (sources.size() > size_t(settings_.max_sources_per_request)) {
-    throw HttpError(400, "Too many sources: " + std::to_string(sources.size()) +
-                             " (this server accepts at most " +
-                             std::to_string(settings_.max_sources_per_request) +
-                             " per request, MAX_SOURCES_PER_REQUEST)");
+  return sources;
+}
+
+[[noreturn]] void invalid_field(std::vector<json> loc, const char* field, const std::string& msg,
+                                const char* type, const json& input = nullptr) {
+  loc.push_back(field);
+  throw HttpError(422, json::array({validation_error(loc, msg, type, input)}));
+}
+
+// {"kind": "file", "base64_string": ..., "filename": ...}
+Upload file_source(const Source& source) {
+  const json& s = source.value;
+  if (!s.contains("base64_string") || !s["base64_string"].is_string()) {
+    invalid_field(source.loc, "base64_string", "Field required", "missing");
   }
-  std::vector<Upload> uploads;
+  auto bytes = base64_decode(s["base64_string"].get<std::string>());
+  if (!bytes) invalid_field(source.loc, "base64_string", "Invalid base64 data", "value_error");
+  const std::string name = s.contains("filename") && s["filename"].is_string()
+                               ? s["filename"].get<std::string>()
+                               : "document";
+  return {safe_filename(name), std::move(*bytes)};
+}
+
+// {"kind": "http", "url": ..., "headers": {...}}: fetched now, within the limits.
+Upload http_source(const Source& source, const FetchLimits& limits) {
+  const json& s = source.value;
+  if (!s.contains("url") || !s["url"].is_string()) {
+    invalid_field(source.loc, "url", "Field required", "missing");
+  }
+  std::map<std::string, std::string> headers;
+  for (const auto& [k, v] : s.value("headers", json::object()).items()) {
+    if (!v.is_string()) continue;
+    const std::string value = v.get<std::string>();
+    if (headers.size() >= 32 || k.size() > 256 || value.size() > 8192 ||
+        k.find_first_of("\r\n:") != std::string::npos ||
+        value.find_first_of("\r\n") != std::string::npos) {
+      invalid_field(source.loc, "headers", "At most 32 headers, one line each, are accepted",
+                    "value_error");
+    }
+    headers[k] = value;
+  }
+  auto fetched = fetch_source(s["url"].get<std::string>(), headers, limits);
+  if (!fetched) throw HttpError(400, fetched.error().message);
+  return {fetched->filename, std::move(fetched->bytes)};
+}
+
+}  // namespace
+
+ApiResponse Api::convert_source(const ApiRequest& request, bool async) {
+  const json body = source_request_body(request);
+  ConvertOptions options = parse_options(body.value("options", json::object()),
+                                         limits_of(settings_), {"body", "options"});
+  if (body.contains("target") && body["target"].is_object()) {
+    const std::string kind = body["target"].value("kind", "inbody");
+    if (kind != "inbody" && kind != "zip") {
+      invalid_field({"body", "target"}, "kind", "Input should be 'inbody' or 'zip'", "enum", kind);
+    }
+    options.zip = kind == "zip";
+  }
+  const std::vector<Source> sources = sources_of(body);
+  check_source_count(sources.size());
   FetchLimits fetch;
   fetch.total_timeout_s = settings_.fetch_timeout_s;
   fetch.max_redirects = settings_.fetch_max_redirects;
-  fetch.max_bytes =
-      settings_.max_file_size > 0 ? settings_.max_file_size : settings_.max_request_size;
+  fetch.max_bytes = max_file_bytes();
   fetch.allow_private = settings_.allow_private_sources;
-  for (const auto& [s, loc] : sources) {
-    const std::string kind = s.is_object() ? s.value("kind", "") : "";
+  std::vector<Upload> uploads;
+  for (const Source& source : sources) {
+    const std::string kind = source.value.is_object() ? source.value.value("kind", "") : "";
     if (kind == "file") {
-      if (!s.contains("base64_string") || !s["base64_string"].is_string()) {
-        auto l = loc;
-        l.push_back("base64_string");
-        throw HttpError(422, json::array({validation_error(l, "Field required", "missing")}));
-      }
-      auto bytes = base64_decode(s["base64_string"].get<std::string>());
-      if (!bytes) {
-        auto l = loc;
-        l.push_back("base64_string");
-        throw HttpError(422,
-                        json::array({validation_error(l, "Invalid base64 data", "value_error")}));
-      }
-      const std::string name = s.contains("filename") && s["filename"].is_string()
-                                   ? s["filename"].get<std::string>()
-                                   : "document";
-      uploads.push_back({safe_filename(name), std::move(*bytes)});
+      uploads.push_back(file_source(source));
     } else if (kind == "http") {
-      if (!s.contains("url") || !s["url"].is_string()) {
-        auto l = loc;
-        l.push_back("url");
-        throw HttpError(422, json::array({validation_error(l, "Field required", "missing")}));
-      }
-      std::map<std::string, std::string> headers;
-      const json given = s.value("headers", json::object());
-      for (const auto& [k, v] : given.items()) {
-        if (!v.is_string()) continue;
-        const std::string value = v.get<std::string>();
-        if (headers.size() >= 32 || k.size() > 256 || value.size() > 8192 ||
-            k.find_first_of("\r\n:") != std::string::npos ||
-            value.find_first_of("\r\n") != std::string::npos) {
-          auto l = loc;
-          l.push_back("headers");
-          throw HttpError(
-              422, json::array({validation_error(
-                       l, "At most 32 headers, one line each, are accepted", "value_error")}));
-        }
-        headers[k] = value;
-      }
-      auto fetched = fetch_source(s["url"].get<std::string>(), headers, fetch);
-      if (!fetched) throw HttpError(400, fetched.error().message);
-      uploads.push_back({fetched->filename, std::move(fetched->bytes)});
+      uploads.push_back(http_source(source, fetch));
     } else {
-      auto l = loc;
-      l.push_back("kind");
-      throw HttpError(422, json::array({validation_error(l, "Input should be 'file' or 'http'",
-                                                         "union_tag_invalid", kind)}));
+      invalid_field(source.loc, "kind", "Input should be 'file' or 'http'", "union_tag_invalid",
+                    kind);
     }
   }
   return submit(std::move(uploads), options, async);

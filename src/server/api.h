@@ -61,6 +61,10 @@ class Api {
 
  private:
   ApiResponse submit(std::vector<Upload> uploads, const ConvertOptions& options, bool async);
+  // 400 when a request brings more documents than max_sources_per_request.
+  void check_source_count(size_t n) const;
+  // The largest document accepted: max_file_size, else the request size limit.
+  long long max_file_bytes() const;
   tasks::Task require_task(const ApiRequest& request) const;
 
   const ServerSettings settings_;
