@@ -7,37 +7,6 @@ using nlohmann::json;
 
 namespace {
 
-json options_schema() {
-  const json str{{"type", "string"}};
-  const json boolean{{"type", "boolean"}};
-  return {{"type", "object"},
-          {"properties",
-           {{"to_formats",
-             {{"type", "array"},
-              {"items", {{"type", "string"}, {"enum", conversion::output_format_names()}}},
-              {"default", {"md"}}}},
-            {"from_formats", {{"type", "array"}, {"items", str}}},
-            {"do_ocr", boolean},
-            {"force_ocr", boolean},
-            {"ocr_engine",
-             {{"type", "string"},
-              {"enum", {"auto", "easyocr", "tesseract_cli", "tesseract", "rapidocr", "ocrmac"}},
-              {"description", "every value runs PP-OCRv4 (what rapidocr is)"}}},
-            {"ocr_lang", {{"type", "array"}, {"items", str}, {"description", "ignored"}}},
-            {"page_range", {{"type", "array"}, {"items", {{"type", "integer"}}}, {"maxItems", 2}}},
-            {"document_timeout", {{"type", "number"}}},
-            {"abort_on_error", boolean},
-            {"image_export_mode",
-             {{"type", "string"}, {"enum", {"placeholder", "embedded", "referenced"}}}},
-            {"images_scale", {{"type", "number"}, {"maximum", 2.0}}},
-            {"include_images", boolean},
-            {"md_page_break_placeholder", str},
-            {"pdf_backend", str},
-            {"table_mode", {{"type", "string"}, {"enum", {"fast", "accurate"}}}},
-            {"pipeline", {{"type", "string"}, {"enum", {"standard"}}}},
-            {"target_type", {{"type", "string"}, {"enum", {"inbody", "zip"}}}}}}};
-}
-
 json op(const std::string& summary, const json& extra = json::object()) {
   json o{{"summary", summary},
          {"responses",

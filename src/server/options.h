@@ -27,6 +27,9 @@ struct OptionLimits {
   int max_num_pages = 0;              // 0 = no cap
 };
 
+// The options' JSON schema for /openapi.json, from the same table parse_options reads by.
+nlohmann::json options_schema();
+
 // `loc` is where the options sit in the request, e.g. {"body"} for form fields or
 // {"body", "options"} for JSON. Unknown fields are ignored, as FastAPI does.
 ConvertOptions parse_options(const nlohmann::json& options, const OptionLimits& limits,

@@ -94,5 +94,39 @@ TEST(Options, ServerPageCapTravelsInTheRequest) {
   EXPECT_EQ(o.request.max_pages, 5);
 }
 
+// The OpenAPI schema and the parser come from one table: every option the schema lists is
+// checked by the parser (a value of the wrong kind is refused at that option's location), and
+// a value the schema allows is accepted.
+TEST(Options, EveryDocumentedOptionIsParsed) {
+  const json schema = options_schema();
+  ASSERT_GE(schema["properties"].size(), 20u);
+  for (const auto& [name, field] : schema["properties"].items()) {
+    const std::string type = field.value("type", "");
+    json bad, good;
+    if (type == "boolean") {
+      bad = "maybe";
+      good = true;
+    } else if (type == "number") {
+      bad = "abc";
+      good = 1;
+    } else if (type == "array") {
+      bad = json::object({{"not", "a list"}});
+      good = name == "page_range"              ? json::array({1, 2})
+             : field["items"].contains("enum") ? json::array({field["items"]["enum"][0]})
+                                               : json::array({"x"});
+    } else if (field.contains("enum")) {
+      bad = "no-such-value";
+      good = field["enum"][0];
+    } else {
+      bad = json::array({1});
+      good = "x";
+    }
+    const json errors = errors_of({{name, bad}});
+    ASSERT_FALSE(errors.empty()) << name << " accepted " << bad;
+    EXPECT_EQ(errors[0]["loc"][1], name) << errors.dump();
+    EXPECT_TRUE(errors_of({{name, good}}).empty()) << name << " refused " << good;
+  }
+}
+
 }  // namespace
 }  // namespace ocrserve::server
