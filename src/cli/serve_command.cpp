@@ -139,9 +139,9 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
-int run(Flags& f) {
-  // Before any thread starts: SIGINT/SIGTERM go to the one thread that waits for them, and
-  // nothing the server writes (task store, results, logs) is readable by other users.
+// SIGINT and SIGTERM go to the one thread that waits for them (blocked before any thread
+// starts); nothing the server writes (task store, results, logs) is readable by other users.
+sigset_t block_stop_signals() {
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
@@ -149,52 +149,85 @@ int run(Flags& f) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
   ::umask(077);
-  if (auto ok = finish_supervisor_flags(f.workers); !ok) {
-    std::cerr << "ocrserve serve: " << ok.error().message << "\n";
-    return 2;
-  }
-  if (auto ok = ocr::validate(f.engine); !ok) {
-    std::cerr << "ocrserve serve: " << ok.error().message << "\n";
-    return 2;
-  }
+  return stop_signals;
+}
+
+// The flags checked and turned into the server's settings.
+Result<void> finish_settings(Flags& f) {
+  if (auto ok = finish_supervisor_flags(f.workers); !ok) return ok;
+  if (auto ok = ocr::validate(f.engine); !ok) return ok;
   auto& s = f.settings;
   s.version = OCRSERVE_VERSION;
   s.cancel_on_sync_timeout = !f.keep_task_on_sync_timeout;
   s.cors_origins = split_list(f.cors);
   s.allowed_hosts = split_list(f.hosts);
-  if (auto ok = server::validate(s); !ok) {
-    std::cerr << "ocrserve serve: " << ok.error().message << "\n";
-    return 2;
-  }
-  auto store = tasks::TaskStore::open(s.data_dir);
-  if (!store) {
-    std::cerr << "ocrserve serve: " << store.error().message << "\n";
-    return 2;
-  }
-  tasks::TaskRegistry registry(std::move(*store), s.data_dir,
-                               {s.single_use_results, s.result_removal_delay_s, s.result_ttl_s});
-  auto unfinished = registry.recover();
-  if (!unfinished) {
-    std::cerr << "ocrserve serve: " << unfinished.error().message << "\n";
-    return 2;
-  }
+  return server::validate(s);
+}
 
+Result<supervisor::SupervisorConfig> supervisor_config(const Flags& f) {
   supervisor::SupervisorConfig config;
   config.policy = f.workers.policy;
   config.worker_path = worker_binary();
   config.models_dir = f.workers.models_dir;
   config.extra_worker_args = worker_args_of(*f.tuning);
-  config.spool_dir = fs::absolute(s.data_dir).string();
+  config.spool_dir = fs::absolute(f.settings.data_dir).string();
   if (::access(config.worker_path.c_str(), X_OK) != 0) {
-    std::cerr << "ocrserve serve: the worker " << config.worker_path
-              << " is missing or not executable (set OCRSERVE_WORKER)\n";
-    return 2;
+    return make_error("the worker " + config.worker_path +
+                      " is missing or not executable (set OCRSERVE_WORKER)");
   }
   if (!config.models_dir.empty() && !fs::is_directory(config.models_dir)) {
-    std::cerr << "ocrserve serve: --models " << config.models_dir << " is not a folder\n";
-    return 2;
+    return make_error("--models " + config.models_dir + " is not a folder");
   }
-  auto workers = std::make_unique<supervisor::Supervisor>(config);
+  return config;
+}
+
+// Ready once a worker can be started: the binary is there (checked at start); with prewarm,
+// once the first worker has started (or a minute has passed).
+std::thread readiness_thread(const Flags& f, supervisor::Supervisor& workers, server::Api& api,
+                             const std::atomic<bool>& stopping) {
+  return std::thread([&f, &workers, &api, &stopping] {
+    if (f.workers.policy.prewarm != supervisor::Prewarm::kNone) {
+      for (int i = 0; i < 600 && !stopping; ++i) {
+        bool started = false;
+        for (const auto& e : workers.recent_events(64)) started |= e.kind == "started";
+        if (started) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
+    api.set_ready(true);
+    spdlog::info("event=ready");
+  });
+}
+
+void log_listening(const Flags& f, int port) {
+  const auto& policy = f.workers.policy;
+  spdlog::info(
+      "event=listening host={} port={} data_dir={} device={} release_mode={} "
+      "free_vram_on_idle={} idle_timeout_s={} prewarm={}",
+      f.settings.host, port, f.settings.data_dir, policy.device,
+      supervisor::release_mode_name(policy.release_mode), policy.free_vram_on_idle,
+      policy.idle_timeout_s, supervisor::prewarm_name(policy.prewarm));
+}
+
+int refuse(const std::string& why) {
+  std::cerr << "ocrserve serve: " << why << "\n";
+  return 2;
+}
+
+int run(Flags& f) {
+  sigset_t stop_signals = block_stop_signals();
+  if (auto ok = finish_settings(f); !ok) return refuse(ok.error().message);
+  const auto& s = f.settings;
+  auto store = tasks::TaskStore::open(s.data_dir);
+  if (!store) return refuse(store.error().message);
+  tasks::TaskRegistry registry(std::move(*store), s.data_dir,
+                               {s.single_use_results, s.result_removal_delay_s, s.result_ttl_s});
+  auto unfinished = registry.recover();
+  if (!unfinished) return refuse(unfinished.error().message);
+  auto config = supervisor_config(f);
+  if (!config) return refuse(config.error().message);
+
+  auto workers = std::make_unique<supervisor::Supervisor>(*config);
   server::TaskRunner runner(registry, *workers);
   server::Api api(s, registry, *workers, runner);
   for (const auto& task : *unfinished) runner.start(task);
@@ -205,10 +238,7 @@ int run(Flags& f) {
   auto http_server = std::make_unique<server::HttpServer>(api);
   server::HttpServer& http = *http_server;
   auto port = http.bind(s.host, s.port);
-  if (!port) {
-    std::cerr << "ocrserve serve: " << port.error().message << "\n";
-    return 2;
-  }
+  if (!port) return refuse(port.error().message);
   std::thread signals([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
@@ -220,28 +250,9 @@ int run(Flags& f) {
       "ocrserve listening on http://" + s.host + ":" + std::to_string(*port) + "\n";
   std::fwrite(listening.data(), 1, listening.size(), stderr);
   std::fflush(stderr);
-  // Ready once a worker can be started: the binary is there (checked above); with prewarm, once
-  // the first worker has started.
   std::atomic<bool> stopping{false};
-  std::thread readiness([&] {
-    if (f.workers.policy.prewarm != supervisor::Prewarm::kNone) {
-      for (int i = 0; i < 600 && !stopping; ++i) {
-        bool started = false;
-        for (const auto& e : workers->recent_events(64)) started |= e.kind == "started";
-        if (started) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-    }
-    api.set_ready(true);
-    spdlog::info("event=ready");
-  });
-  spdlog::info(
-      "event=listening host={} port={} data_dir={} device={} release_mode={} "
-      "free_vram_on_idle={} idle_timeout_s={} prewarm={}",
-      s.host, *port, s.data_dir, f.workers.policy.device,
-      supervisor::release_mode_name(f.workers.policy.release_mode),
-      f.workers.policy.free_vram_on_idle, f.workers.policy.idle_timeout_s,
-      supervisor::prewarm_name(f.workers.policy.prewarm));
+  std::thread readiness = readiness_thread(f, *workers, api, stopping);
+  log_listening(f, *port);
   const auto served = http.serve();
   if (!served) spdlog::error("{}", served.error().message);
   stopping = true;
