@@ -241,11 +241,25 @@ std::vector<Box> find_pictures(const Page& page, const std::vector<FoundTable>& 
 }
 
 // Lays out one page's body given which lines are furniture.
-void layout_body(Page& page, const std::vector<Furniture>& furniture, const BodyMeasures& body) {
-  page.blocks.clear();
+// The XY-cut's thresholds, in body line heights: a gap between columns is at least kColumnGap
+// wide; a gap between rows at least kMinRowGap high, and above the body's usual line gap by
+// kRowGapOverLineGap (so that the lines of one paragraph never split).
+constexpr double kColumnGap = 0.8;
+constexpr double kMinRowGap = 0.4;
+constexpr double kRowGapOverLineGap = 0.45;
+
+// What the XY-cut orders: body lines first, then tables, then pictures, as boxes.
+struct CutItems {
+  std::vector<Box> boxes;
+  std::vector<size_t> line_of;  // box index -> line index, for the first n_lines boxes
+  size_t n_lines = 0;
+  std::vector<size_t> headers, footers;  // furniture lines, in reading order
+};
+
+// Marks the lines that tables (ruled, then unruled among the free lines) and pictures hold.
+std::vector<bool> claim_lines(const Page& page, const std::vector<Furniture>& furniture,
+                              std::vector<FoundTable>& tables, const std::vector<Box>& pictures) {
   const auto& lines = page.lines;
-  auto tables = find_tables(page);
-  const auto pictures = find_pictures(page, tables, body);
   std::vector<bool> taken(lines.size(), false);
   for (const auto& t : tables) {
     for (size_t i : t.line_ids) taken[i] = true;
@@ -255,104 +269,132 @@ void layout_body(Page& page, const std::vector<Furniture>& furniture, const Body
       if (p.holds_centre_of(lines[i].box)) taken[i] = true;
     }
   }
-  // Tables without rules, among the lines left.
   std::vector<bool> free(lines.size());
   for (size_t i = 0; i < lines.size(); ++i) free[i] = !taken[i] && furniture[i] == Furniture::kNone;
   for (auto& t : find_text_tables(page, free)) {
     for (size_t i : t.line_ids) taken[i] = true;
     tables.push_back(std::move(t));
   }
+  return taken;
+}
 
-  std::vector<size_t> headers, footers;
-  // Items for the cut: body lines, then tables, then pictures.
-  std::vector<Box> boxes;
-  std::vector<size_t> line_of;  // box index -> line index, for line boxes
+CutItems cut_items(const Page& page, const std::vector<Furniture>& furniture,
+                   const std::vector<bool>& taken, const std::vector<FoundTable>& tables,
+                   const std::vector<Box>& pictures) {
+  const auto& lines = page.lines;
+  CutItems items;
   for (size_t i = 0; i < lines.size(); ++i) {
     if (furniture[i] == Furniture::kHeader) {
-      headers.push_back(i);
+      items.headers.push_back(i);
     } else if (furniture[i] == Furniture::kFooter) {
-      footers.push_back(i);
+      items.footers.push_back(i);
     } else if (!taken[i]) {
-      boxes.push_back(lines[i].box);
-      line_of.push_back(i);
+      items.boxes.push_back(lines[i].box);
+      items.line_of.push_back(i);
     }
   }
-  const size_t n_lines = boxes.size();
-  for (const auto& t : tables) boxes.push_back(t.block.box);
-  for (const auto& p : pictures) boxes.push_back(p);
-
+  items.n_lines = items.boxes.size();
+  for (const auto& t : tables) items.boxes.push_back(t.block.box);
+  for (const auto& p : pictures) items.boxes.push_back(p);
   auto by_position = [&](size_t a, size_t b) {
     return lines[a].box.t < lines[b].box.t ||
            (lines[a].box.t == lines[b].box.t && lines[a].box.l < lines[b].box.l);
   };
-  auto furniture_block = [&](size_t i, Label label) {
-    Block block;
-    block.label = label;
-    block.ocr = page.ocr;
-    block.text = lines[i].text;
-    block.box = lines[i].box;
-    block.confidence = lines[i].confidence;
-    block.font_size = type_size(page, lines[i]);
-    block.line_count = 1;
-    return block;
-  };
-  std::sort(headers.begin(), headers.end(), by_position);
-  std::sort(footers.begin(), footers.end(), by_position);
-  for (size_t i : headers) page.blocks.push_back(furniture_block(i, Label::kPageHeader));
+  std::sort(items.headers.begin(), items.headers.end(), by_position);
+  std::sort(items.footers.begin(), items.footers.end(), by_position);
+  return items;
+}
 
+Block furniture_block(const Page& page, size_t i, Label label) {
+  const TextLine& line = page.lines[i];
+  Block block;
+  block.label = label;
+  block.ocr = page.ocr;
+  block.text = line.text;
+  block.box = line.box;
+  block.confidence = line.confidence;
+  block.font_size = type_size(page, line);
+  block.line_count = 1;
+  return block;
+}
+
+// The XY-cut of the items into leaves, in reading order.
+std::vector<std::vector<size_t>> reading_leaves(const Page& page, const CutItems& items,
+                                                const BodyMeasures& body) {
   std::vector<double> heights;
-  for (size_t k = 0; k < n_lines; ++k) heights.push_back(boxes[k].height());
+  for (size_t k = 0; k < items.n_lines; ++k) heights.push_back(items.boxes[k].height());
   const double unit = heights.empty() ? 10 : std::max(1e-3, median(heights));
-  const double row_gap = std::max(0.4 * unit, body.line_gap + 0.45 * unit);
-  std::vector<size_t> ids(boxes.size());
+  const double row_gap = std::max(kMinRowGap * unit, body.line_gap + kRowGapOverLineGap * unit);
+  std::vector<size_t> ids(items.boxes.size());
   std::iota(ids.begin(), ids.end(), 0);
+  std::vector<bool> code(items.n_lines);
+  for (size_t k = 0; k < items.n_lines; ++k) {
+    code[k] = page.lines[items.line_of[k]].monospace && !page.ocr;
+  }
   std::vector<std::vector<size_t>> leaves;
-  std::vector<bool> code(n_lines);
-  for (size_t k = 0; k < n_lines; ++k) code[k] = lines[line_of[k]].monospace && !page.ocr;
-  XyCut(boxes, code, 0.8 * unit, row_gap).cut(std::move(ids), leaves);
-  for (const auto& leaf : leaves) {
-    // A leaf is lines, or a table or picture (alone, unless boxes overlap).
-    struct Piece {
-      double top;
-      std::vector<Block> blocks;
-    };
-    std::vector<Piece> pieces;
-    std::vector<size_t> leaf_lines;
-    for (size_t k : leaf) {
-      if (k < n_lines) {
-        leaf_lines.push_back(line_of[k]);
-      } else if (k < n_lines + tables.size()) {
-        pieces.push_back({boxes[k].t, {tables[k - n_lines].block}});
-      } else {
-        Block picture;
-        picture.label = Label::kPicture;
-        picture.ocr = page.ocr;
-        picture.box = boxes[k];
-        pieces.push_back({boxes[k].t, {std::move(picture)}});
-      }
-    }
-    // Lines above, between and below the leaf's tables and pictures read in that order.
-    std::vector<double> tops;
-    for (const auto& p : pieces) tops.push_back(p.top);
-    std::sort(tops.begin(), tops.end());
-    std::vector<std::vector<size_t>> runs(tops.size() + 1);
-    for (size_t i : leaf_lines) {
-      const auto k = std::upper_bound(tops.begin(), tops.end(), lines[i].box.cy()) - tops.begin();
-      runs[static_cast<size_t>(k)].push_back(i);
-    }
-    for (auto& run : runs) {
-      if (run.empty()) continue;
-      double top = 1e18;
-      for (size_t i : run) top = std::min(top, lines[i].box.t);
-      pieces.push_back({top, region_blocks(page, run, body)});
-    }
-    std::stable_sort(pieces.begin(), pieces.end(),
-                     [](const Piece& a, const Piece& b) { return a.top < b.top; });
-    for (auto& p : pieces) {
-      for (auto& b : p.blocks) page.blocks.push_back(std::move(b));
+  XyCut(items.boxes, code, kColumnGap * unit, row_gap).cut(std::move(ids), leaves);
+  return leaves;
+}
+
+// One leaf's blocks: its lines (as paragraphs, lists, code...) above, between and below its
+// tables and pictures, in that order.
+void add_leaf_blocks(Page& page, const std::vector<size_t>& leaf, const CutItems& items,
+                     const std::vector<FoundTable>& tables, const BodyMeasures& body) {
+  struct Piece {
+    double top;
+    std::vector<Block> blocks;
+  };
+  std::vector<Piece> pieces;
+  std::vector<size_t> leaf_lines;
+  const size_t n_lines = items.n_lines;
+  for (size_t k : leaf) {
+    if (k < n_lines) {
+      leaf_lines.push_back(items.line_of[k]);
+    } else if (k < n_lines + tables.size()) {
+      pieces.push_back({items.boxes[k].t, {tables[k - n_lines].block}});
+    } else {
+      Block picture;
+      picture.label = Label::kPicture;
+      picture.ocr = page.ocr;
+      picture.box = items.boxes[k];
+      pieces.push_back({items.boxes[k].t, {std::move(picture)}});
     }
   }
-  for (size_t i : footers) page.blocks.push_back(furniture_block(i, Label::kPageFooter));
+  std::vector<double> tops;
+  for (const auto& p : pieces) tops.push_back(p.top);
+  std::sort(tops.begin(), tops.end());
+  std::vector<std::vector<size_t>> runs(tops.size() + 1);
+  for (size_t i : leaf_lines) {
+    const auto k =
+        std::upper_bound(tops.begin(), tops.end(), page.lines[i].box.cy()) - tops.begin();
+    runs[static_cast<size_t>(k)].push_back(i);
+  }
+  for (auto& run : runs) {
+    if (run.empty()) continue;
+    double top = 1e18;
+    for (size_t i : run) top = std::min(top, page.lines[i].box.t);
+    pieces.push_back({top, region_blocks(page, run, body)});
+  }
+  std::stable_sort(pieces.begin(), pieces.end(),
+                   [](const Piece& a, const Piece& b) { return a.top < b.top; });
+  for (auto& p : pieces) {
+    for (auto& b : p.blocks) page.blocks.push_back(std::move(b));
+  }
+}
+
+void layout_body(Page& page, const std::vector<Furniture>& furniture, const BodyMeasures& body) {
+  page.blocks.clear();
+  auto tables = find_tables(page);
+  const auto pictures = find_pictures(page, tables, body);
+  const std::vector<bool> taken = claim_lines(page, furniture, tables, pictures);
+  const CutItems items = cut_items(page, furniture, taken, tables, pictures);
+  for (size_t i : items.headers)
+    page.blocks.push_back(furniture_block(page, i, Label::kPageHeader));
+  for (const auto& leaf : reading_leaves(page, items, body)) {
+    add_leaf_blocks(page, leaf, items, tables, body);
+  }
+  for (size_t i : items.footers)
+    page.blocks.push_back(furniture_block(page, i, Label::kPageFooter));
 }
 
 // Captions next to tables and pictures, footnotes under the body.
