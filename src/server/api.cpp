@@ -327,7 +327,8 @@ Upload http_source(const Source& source, const FetchLimits& limits) {
     invalid_field(source.loc, "url", "Field required", "missing");
   }
   std::map<std::string, std::string> headers;
-  for (const auto& [k, v] : s.value("headers", json::object()).items()) {
+  const json given = s.value("headers", json::object());  // items() must not outlive it
+  for (const auto& [k, v] : given.items()) {
     if (!v.is_string()) continue;
     const std::string value = v.get<std::string>();
     if (headers.size() >= 32 || k.size() > 256 || value.size() > 8192 ||

@@ -20,26 +20,6 @@ const char* status_name(TaskStatus s) {
   return "pending";
 }
 
-std::optional<TaskStatus> parse_status(const std::string& s) {
-  for (auto t :
-       {TaskStatus::kPending, TaskStatus::kStarted, TaskStatus::kSuccess, TaskStatus::kFailure}) {
-    if (s == status_name(t)) return t;
-  }
-  return std::nullopt;
-}
-
-const char* status_name(DocumentStatus s) {
-  switch (s) {
-    case DocumentStatus::kPending:
-      return "pending";
-    case DocumentStatus::kSuccess:
-      return "success";
-    case DocumentStatus::kFailure:
-      return "failure";
-  }
-  return "pending";
-}
-
 json to_json(const Task& t) { return json(t); }
 
 Task task_from_json(const json& j) {

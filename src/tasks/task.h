@@ -10,14 +10,13 @@
 namespace ocrserve::tasks {
 
 enum class TaskStatus { kPending, kStarted, kSuccess, kFailure };
+// The name stored and shown (the same as the JSON mapping below).
 const char* status_name(TaskStatus s);
-std::optional<TaskStatus> parse_status(const std::string& s);
 inline bool is_finished(TaskStatus s) {
   return s == TaskStatus::kSuccess || s == TaskStatus::kFailure;
 }
 
 enum class DocumentStatus { kPending, kSuccess, kFailure };
-const char* status_name(DocumentStatus s);
 
 // Stored and shown by these names; an unknown name reads as pending.
 NLOHMANN_JSON_SERIALIZE_ENUM(TaskStatus, {{TaskStatus::kPending, "pending"},
