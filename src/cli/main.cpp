@@ -9,6 +9,7 @@
 #include <exception>
 #include <iostream>
 
+#include "cli/cluster_commands.h"
 #include "cli/serve_command.h"
 #include "cli/supervised_convert.h"
 #include "cli/worker_binary.h"
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", verbose, "log worker starts, exits and releases");
   auto convert = ocrserve::cli::add_supervised_convert_command(app);
   auto serve = ocrserve::cli::add_serve_command(app);
+  auto node = ocrserve::cli::add_node_command(app);
   app.add_subcommand("bench", "Time the conversion stages on files (see ocrserve bench --help)")
       ->allow_extras();
   try {
@@ -50,6 +52,7 @@ int main(int argc, char** argv) {
       return convert();
     }
     if (app.got_subcommand("serve")) return serve();
+    if (app.got_subcommand("node")) return node();
   } catch (const std::exception& e) {
     std::cerr << "ocrserve: internal error: " << e.what() << "\n";
     return 70;

@@ -15,8 +15,10 @@ void add_supervisor_flags(CLI::App& app, SupervisorFlags& f) {
                 "GPU indices, comma separated (CUDA_VISIBLE_DEVICES per worker)")
       ->envname("OCRSERVE_DEVICES")
       ->capture_default_str();
-  g->add_option("--workers", p.workers_per_device, "worker processes per device")
-      ->check(CLI::Range(1, 64))
+  g->add_option("--workers", p.workers_per_device,
+                "worker processes per device (0: with serve --engine, an API node that converts "
+                "nothing)")
+      ->check(CLI::Range(0, 64))
       ->envname("OCRSERVE_WORKERS")
       ->capture_default_str();
   g->add_option("--threads", p.threads, "CPU threads per worker")

@@ -101,12 +101,16 @@ Result<void> validate(const ServerSettings& s) {
   return {};
 }
 
-Api::Api(ServerSettings settings, tasks::TaskRegistry& registry, supervisor::Supervisor& supervisor,
-         TaskRunner& runner)
-    : settings_(std::move(settings)),
-      registry_(registry),
-      supervisor_(supervisor),
-      runner_(runner) {}
+Api::Api(ServerSettings settings, TaskEngine& engine)
+    : settings_(std::move(settings)), engine_(engine) {}
+
+void Api::require_api_node() const {
+  if (settings_.worker_node) {
+    throw HttpError(404,
+                    "This is a worker node: it takes its tasks from the engine. Submit and "
+                    "poll on an API node (ocrserve serve).");
+  }
+}
 
 ApiResponse Api::guarded(const std::function<ApiResponse()>& handler) {
   try {
@@ -135,7 +139,12 @@ void Api::authorize(const ApiRequest& request) const {
 }
 
 ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& options, bool async) {
+  require_api_node();
   check_source_count(uploads.size());
+  const auto engine_down = [](const Error& e) {
+    return HttpError(503, "The task store is unavailable (" + e.message + "); retry later.",
+                     {{"Retry-After", kRetryAfterSeconds}});
+  };
   const long long max_file = max_file_bytes();
   for (const auto& u : uploads) {
     if (u.bytes.empty()) throw HttpError(400, "The file '" + u.filename + "' is empty.");
@@ -145,8 +154,9 @@ ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& optio
                                " bytes (MAX_FILE_SIZE)");
     }
   }
-  if (settings_.queue_max_size > 0 &&
-      registry_.unfinished_count() >= size_t(settings_.queue_max_size)) {
+  const auto unfinished = engine_.unfinished_count();
+  if (!unfinished) throw engine_down(unfinished.error());
+  if (settings_.queue_max_size > 0 && *unfinished >= size_t(settings_.queue_max_size)) {
     throw HttpError(503,
                     "The queue is full (" + std::to_string(settings_.queue_max_size) +
                         " tasks, QUEUE_MAX_SIZE); retry later.",
@@ -155,8 +165,8 @@ ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& optio
   Task task;
   task.id = tasks::TaskRegistry::new_id();
   task.options = options.task_options();
-  const fs::path spool = fs::absolute(registry_.spool_dir(task.id));
-  const fs::path results = fs::absolute(registry_.result_dir(task.id));
+  const fs::path spool = fs::absolute(engine_.spool_dir(task.id));
+  const fs::path results = fs::absolute(engine_.result_dir(task.id));
   // Until the task is stored, whatever goes wrong takes its spool folder with it.
   bool stored = false;
   auto remove_spool = [&] {
@@ -183,20 +193,16 @@ ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& optio
   if (!sync_directory(spool) || !sync_directory(spool.parent_path())) {
     throw HttpError(507, "cannot store the upload in the data directory");
   }
-  if (auto ok = registry_.create(task); !ok) {
-    throw HttpError(503, "The task could not be stored (" + ok.error().message + "); retry later.",
-                    {{"Retry-After", kRetryAfterSeconds}});
-  }
+  if (auto ok = engine_.submit(task); !ok) throw engine_down(ok.error());
   stored = true;
   for (const auto& note : options.notes) spdlog::info("task={} note=\"{}\"", task.id, note);
-  runner_.start(task);
-  if (async) return ApiResponse::json(task_status_json(task, runner_.position(task)));
+  if (async) return ApiResponse::json(task_status_json(task, engine_.position(task)));
 
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::milliseconds(long(settings_.max_sync_wait_s * 1000));
-  auto snap = registry_.wait_finished(task.id, deadline);
+  auto snap = engine_.wait_finished(task.id, deadline);
   if (!snap) throw HttpError(500, "the task disappeared while converting");
-  if (!tasks::is_finished(snap->task.status) && registry_.stopping()) {
+  if (!tasks::is_finished(snap->task.status) && engine_.stopping()) {
     // The task stays stored and runs again after the restart; its result stays fetchable.
     throw HttpError(503,
                     "The server is shutting down. The task " + task.id +
@@ -205,10 +211,7 @@ ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& optio
   }
   if (!tasks::is_finished(snap->task.status)) {
     if (settings_.cancel_on_sync_timeout) {
-      // The record goes now; the folders go again once its worker has been stopped (TaskRunner
-      // cleans up after a job whose task is gone).
-      runner_.cancel(snap->task, "cancelled: no result within MAX_SYNC_WAIT");
-      registry_.remove(task.id);
+      engine_.cancel(snap->task, "cancelled: no result within MAX_SYNC_WAIT");
     }
     spdlog::warn("task={} event=sync_timeout wait_s={}", task.id, settings_.max_sync_wait_s);
     throw HttpError(504,
@@ -216,12 +219,13 @@ ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& optio
                     "MAX_SYNC_WAIT=" +
                         std::to_string(int(settings_.max_sync_wait_s)) + "s.");
   }
-  ApiResponse response = task_result_response(snap->task);
-  registry_.remove(task.id);  // a sync result is delivered once
+  ApiResponse response = engine_.result_response(snap->task);
+  engine_.remove(task.id);  // a sync result is delivered once
   return response;
 }
 
 ApiResponse Api::convert_file(const ApiRequest& request, bool async) {
+  require_api_node();
   std::vector<Upload> uploads;
   for (const auto& part : request.form) {
     if (part.name == "files") uploads.push_back({safe_filename(part.filename), part.value});
@@ -347,6 +351,7 @@ Upload http_source(const Source& source, const FetchLimits& limits) {
 }  // namespace
 
 ApiResponse Api::convert_source(const ApiRequest& request, bool async) {
+  require_api_node();
   const json body = source_request_body(request);
   ConvertOptions options = parse_options(body.value("options", json::object()),
                                          limits_of(settings_), {"body", "options"});
@@ -379,11 +384,18 @@ ApiResponse Api::convert_source(const ApiRequest& request, bool async) {
   return submit(std::move(uploads), options, async);
 }
 
-Task Api::require_task(const ApiRequest& request) const {
+Task Api::require_task(const ApiRequest& request) {
+  require_api_node();
   auto it = request.path_params.find("task_id");
-  auto snap = it == request.path_params.end() ? std::nullopt : registry_.get(it->second);
-  if (!snap) throw HttpError(404, "Task not found.");
-  return snap->task;
+  if (it == request.path_params.end()) throw HttpError(404, "Task not found.");
+  auto snap = engine_.get(it->second);
+  if (!snap) {
+    throw HttpError(503,
+                    "The task store is unavailable (" + snap.error().message + "); retry later.",
+                    {{"Retry-After", kRetryAfterSeconds}});
+  }
+  if (!*snap) throw HttpError(404, "Task not found.");
+  return (*snap)->task;
 }
 
 ApiResponse Api::poll(const ApiRequest& request) {
@@ -401,12 +413,13 @@ ApiResponse Api::poll(const ApiRequest& request) {
     const auto deadline =
         std::chrono::steady_clock::now() +
         std::chrono::milliseconds(long(std::min(wait, kMaxPollWaitSeconds) * 1000));
-    auto snap = registry_.get(task.id);
-    if (snap) snap = registry_.wait_for_change(task.id, snap->version, deadline);
+    auto now = engine_.get(task.id);
+    std::optional<tasks::TaskSnapshot> snap = now ? *now : std::nullopt;
+    if (snap) snap = engine_.wait_for_change(task.id, snap->version, deadline);
     if (!snap) throw HttpError(404, "Task not found.");
     task = snap->task;
   }
-  return ApiResponse::json(task_status_json(task, runner_.position(task)));
+  return ApiResponse::json(task_status_json(task, engine_.position(task)));
 }
 
 ApiResponse Api::result(const ApiRequest& request) {
@@ -414,18 +427,19 @@ ApiResponse Api::result(const ApiRequest& request) {
   if (!tasks::is_finished(task.status)) {
     throw HttpError(404, "Task result not found. Please wait for a completion status.");
   }
-  ApiResponse response = task_result_response(task);
-  registry_.mark_fetched(task.id);
+  ApiResponse response = engine_.result_response(task);
+  engine_.mark_fetched(task.id);
   return response;
 }
 
 ApiResponse Api::clear_converters(const ApiRequest&) {
-  supervisor_.release_all();
+  engine_.release_workers();
   spdlog::info("event=clear_converters");
   return ApiResponse::json({{"status", "ok"}});
 }
 
 ApiResponse Api::clear_results(const ApiRequest& request) {
+  require_api_node();
   const std::string s = request.query_value("older_then", "3600");
   double older = 0;
   try {
@@ -435,7 +449,7 @@ ApiResponse Api::clear_results(const ApiRequest& request) {
         422, json::array({validation_error({"query", "older_then"},
                                            "Input should be a valid number", "float_parsing", s)}));
   }
-  const size_t removed = registry_.clear_older_than(older);
+  const size_t removed = engine_.clear_older_than(older);
   spdlog::info("event=clear_results older_then={} removed={}", older, removed);
   return ApiResponse::json({{"status", "ok"}, {"removed", removed}});
 }
@@ -466,7 +480,7 @@ ApiResponse Api::version(const ApiRequest&) {
 ApiResponse Api::metrics(const ApiRequest&) {
   ApiResponse r;
   r.content_type = "text/plain; version=0.0.4";
-  r.body = render_metrics(registry_, supervisor_, runner_);
+  r.body = engine_.metrics();
   return r;
 }
 

@@ -15,9 +15,9 @@
 #include "server/api_types.h"
 #include "server/options.h"
 #include "server/settings.h"
+#include "server/task_engine.h"
 #include "server/task_runner.h"
 #include "supervisor/supervisor.h"
-#include "tasks/task_registry.h"
 
 namespace ocrserve::server {
 
@@ -28,8 +28,7 @@ struct Upload {
 
 class Api {
  public:
-  Api(ServerSettings settings, tasks::TaskRegistry& registry, supervisor::Supervisor& supervisor,
-      TaskRunner& runner);
+  Api(ServerSettings settings, TaskEngine& engine);
 
   ApiResponse convert_file(const ApiRequest& request, bool async);
   ApiResponse convert_source(const ApiRequest& request, bool async);
@@ -65,16 +64,17 @@ class Api {
   void check_source_count(size_t n) const;
   // The largest document accepted: max_file_size, else the request size limit.
   long long max_file_bytes() const;
-  tasks::Task require_task(const ApiRequest& request) const;
+  tasks::Task require_task(const ApiRequest& request);
+  // 404 on a worker node: it takes tasks from the engine, not from clients.
+  void require_api_node() const;
 
   const ServerSettings settings_;
-  tasks::TaskRegistry& registry_;
-  supervisor::Supervisor& supervisor_;
-  TaskRunner& runner_;
+  TaskEngine& engine_;
   std::atomic<bool> ready_{false};
 };
 
-std::string render_metrics(const tasks::TaskRegistry& registry,
+// Prometheus text for one process's tasks (counts by status), workers and counters.
+std::string render_metrics(const std::map<std::string, size_t>& tasks_by_status,
                            const supervisor::Supervisor& supervisor, const TaskRunner& runner);
 nlohmann::json workers_document(const supervisor::Supervisor& supervisor, const TaskRunner& runner);
 // The /ui files built into the binary (src/server/ui/); empty when there is none by that name.

@@ -29,11 +29,11 @@ void header(std::ostringstream& out, const char* name, const char* type, const c
 
 }  // namespace
 
-std::string render_metrics(const tasks::TaskRegistry& registry,
+std::string render_metrics(const std::map<std::string, size_t>& tasks_by_status,
                            const supervisor::Supervisor& supervisor, const TaskRunner& runner) {
   std::ostringstream out;
   header(out, "ocrserve_tasks", "gauge", "Tasks known to the server, by status.");
-  for (const auto& [status, n] : registry.counts_by_status()) {
+  for (const auto& [status, n] : tasks_by_status) {
     out << "ocrserve_tasks{status=\"" << status << "\"} " << n << "\n";
   }
   header(out, "ocrserve_tasks_accepted_total", "counter",

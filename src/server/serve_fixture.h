@@ -86,11 +86,13 @@ inline std::vector<pid_t> children_of(pid_t pid) {
 
 class ServerProcess {
  public:
+  // command: "serve", or "node" (a worker node of the Redis engine).
   ServerProcess(const fs::path& data_dir, const std::vector<std::string>& flags,
-                const fs::path& log, const std::vector<std::string>& extra_env = {})
+                const fs::path& log, const std::vector<std::string>& extra_env = {},
+                const std::string& command = "serve")
       : log_(log) {
     std::vector<std::string> args = {std::string(OCRSERVE_BUILD_DIR) + "/ocrserve",
-                                     "serve",
+                                     command,
                                      "--host",
                                      "127.0.0.1",
                                      "--port",

@@ -37,6 +37,7 @@ struct ServerSettings {
   int max_header_count = 100;
   int max_header_bytes = 32 * 1024;  // request line and headers together
   bool enable_ui = false;
+  bool worker_node = false;  // `ocrserve node`: health, readiness, workers and metrics only
   std::string version = "0.0.0";
 };
 

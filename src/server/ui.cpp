@@ -48,8 +48,6 @@ ApiResponse Api::docs_asset(const ApiRequest& request) {
   return static_file(request);
 }
 
-ApiResponse Api::workers(const ApiRequest&) {
-  return ApiResponse::json(workers_document(supervisor_, runner_));
-}
+ApiResponse Api::workers(const ApiRequest&) { return ApiResponse::json(engine_.workers()); }
 
 }  // namespace ocrserve::server

@@ -58,8 +58,9 @@ struct Task {
   double created_at = 0;       // unix seconds
   double started_at = 0;
   double finished_at = 0;
-  double fetched_at = 0;  // first GET of its result (single-use retention)
-  int resumed = 0;        // times it was picked up again after a server restart
+  double fetched_at = 0;   // first GET of its result (single-use retention)
+  int resumed = 0;         // times it was picked up again after a server restart
+  std::string result_key;  // Redis engine: where the worker node stored the result files
 };
 
 // Every field by its own name; a field missing from a stored record keeps its default.
@@ -67,7 +68,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TaskDocument, filename, input_pa
                                                 status, error, outcome)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Task, id, seq, status, options, documents,
                                                 error_message, waiting_reason, created_at,
-                                                started_at, finished_at, fetched_at, resumed)
+                                                started_at, finished_at, fetched_at, resumed,
+                                                result_key)
 
 nlohmann::json to_json(const Task& task);
 // Throws nlohmann::json::exception on a malformed record (no id, a field of the wrong type).

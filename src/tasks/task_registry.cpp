@@ -50,7 +50,12 @@ std::string TaskRegistry::result_dir(const std::string& id) const {
   return (fs::path(data_dir_) / "results" / id).string();
 }
 
+Result<void> TaskRegistry::put(const Task& task) {
+  return store_ ? store_->put(task) : Result<void>();
+}
+
 Result<std::vector<Task>> TaskRegistry::recover() {
+  if (!store_) return std::vector<Task>{};
   auto stored = store_->load_all();
   if (!stored) return stored.error();
   std::vector<Task> unfinished;
@@ -73,7 +78,7 @@ Result<void> TaskRegistry::create(Task& task) {
   std::lock_guard lock(mutex_);
   task.seq = next_seq_++;
   task.created_at = unix_now();
-  if (auto ok = store_->put(task); !ok) return ok;
+  if (auto ok = put(task); !ok) return ok;
   tasks_[task.id] = TaskSnapshot{task, 1};
   return {};
 }
@@ -92,7 +97,7 @@ Result<void> TaskRegistry::update(const std::string& id, const std::function<voi
     if (it == tasks_.end()) return make_error("task " + id + " is gone");
     Task changed = it->second.task;
     change(changed);
-    if (auto ok = store_->put(changed); !ok) {
+    if (auto ok = put(changed); !ok) {
       spdlog::error("task={} event=store_failed error=\"{}\"", id, ok.error().message);
       return ok;
     }
@@ -157,7 +162,8 @@ void TaskRegistry::remove(const std::string& id) {
   {
     std::lock_guard lock(mutex_);
     if (tasks_.erase(id) == 0) return;
-    if (auto ok = store_->remove(id); !ok) spdlog::error("task {}: {}", id, ok.error().message);
+    if (auto ok = store_ ? store_->remove(id) : Result<void>(); !ok)
+      spdlog::error("task {}: {}", id, ok.error().message);
   }
   changed_.notify_all();
   std::error_code ec;

@@ -14,6 +14,9 @@
 // Durability: a change is stored before it is visible. When the store refuses a write, the
 // change is not made in memory either and the caller hears it (create and update fail).
 //
+// Without a store (a worker node's tasks, whose records live in Redis), records are kept in
+// memory only.
+//
 // Thread safety: every method may be called from any thread.
 #pragma once
 
@@ -48,6 +51,7 @@ struct TaskSnapshot {
 
 class TaskRegistry {
  public:
+  // `store` may be null: records in memory only.
   TaskRegistry(std::unique_ptr<TaskStore> store, std::string data_dir, RetentionPolicy retention);
   ~TaskRegistry();
   TaskRegistry(const TaskRegistry&) = delete;
@@ -91,6 +95,7 @@ class TaskRegistry {
 
  private:
   void sweeper();
+  Result<void> put(const Task& task);  // to the store, when there is one
 
   std::unique_ptr<TaskStore> store_;
   const std::string data_dir_;

@@ -1,0 +1,140 @@
+#include "cli/cluster_commands.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "cluster/redis_engine.h"
+#include "cluster/task_consumer.h"
+#include "server/local_engine.h"
+#include "server/task_runner.h"
+#include "supervisor/supervisor.h"
+#include "tasks/task_registry.h"
+
+namespace ocrserve::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+cluster::RedisRetention retention_of(const server::ServerSettings& s) {
+  cluster::RedisRetention r;
+  if (s.result_ttl_s > 0) r.finished_ttl_s = s.result_ttl_s;
+  r.single_use_results = s.single_use_results;
+  r.result_removal_delay_s = s.result_removal_delay_s;
+  return r;
+}
+
+std::string default_node_name() {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return std::string(host) + "-" + std::to_string(::getpid());
+}
+
+// This process's share of the work: its own workers, fed from Redis. Files live under
+// <data dir>/node, emptied at start (a node's unfinished tasks are in Redis, not here).
+class LocalNode {
+ public:
+  static Result<std::unique_ptr<LocalNode>> start(const Flags& f, const cluster::RedisUrl& url,
+                                                  const std::string& address) {
+    auto config = supervisor_config(f);
+    if (!config) return config.error();
+    const fs::path dir = fs::absolute(fs::path(f.settings.data_dir) / "node");
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    fs::create_directories(dir, ec);
+    if (ec) return make_error("cannot create " + dir.string() + ": " + ec.message());
+    config->spool_dir = dir.string();
+    auto node = std::unique_ptr<LocalNode>(new LocalNode(*config, dir.string()));
+    cluster::NodeSettings ns;
+    ns.name = f.node_name.empty() ? default_node_name() : f.node_name;
+    ns.address = address;
+    ns.capacity = int(f.workers.policy.gpus.size()) * f.workers.policy.workers_per_device;
+    ns.heartbeat_s = f.heartbeat_s;
+    ns.claim_after_s = f.claim_after_s;
+    node->consumer_ = std::make_unique<cluster::TaskConsumer>(
+        url, retention_of(f.settings), ns, node->registry_, node->runner_, *node->workers_);
+    node->consumer_->start();
+    return node;
+  }
+
+  ~LocalNode() {
+    consumer_->stop();
+    runner_.shutting_down();
+    workers_.reset();  // its worker processes end with it
+  }
+
+  supervisor::Supervisor& workers() { return *workers_; }
+  server::TaskRunner& runner() { return runner_; }
+  tasks::TaskRegistry& registry() { return registry_; }
+
+ private:
+  LocalNode(const supervisor::SupervisorConfig& config, const std::string& dir)
+      : registry_(nullptr, dir, {false, 0, 0}),
+        workers_(std::make_unique<supervisor::Supervisor>(config)),
+        runner_(registry_, *workers_) {}
+
+  tasks::TaskRegistry registry_;
+  std::unique_ptr<supervisor::Supervisor> workers_;
+  server::TaskRunner runner_;
+  std::unique_ptr<cluster::TaskConsumer> consumer_;
+};
+
+std::string address_of(const Flags& f) {
+  return f.settings.host + ":" + std::to_string(f.settings.port);
+}
+
+int run_node(Flags& f) {
+  sigset_t stop_signals = block_stop_signals();
+  f.settings.worker_node = true;
+  if (auto ok = finish_settings(f); !ok) return refuse("node", ok.error().message);
+  auto url = cluster::parse_redis_url(f.engine_url);
+  if (!url) return refuse("node", url.error().message);
+  auto node = LocalNode::start(f, *url, address_of(f));
+  if (!node) return refuse("node", node.error().message);
+  server::LocalEngine engine((*node)->registry(), (*node)->workers(), (*node)->runner());
+  server::Api api(f.settings, engine);
+  const int status = serve_http(
+      f, api, &(*node)->workers(), stop_signals, [&] { (*node)->registry().stop_waiting(); },
+      "node");
+  node->reset();
+  spdlog::info("event=stopped");
+  return status;
+}
+
+}  // namespace
+
+int run_api_node(Flags& f, sigset_t stop_signals) {
+  if (auto ok = finish_settings(f, true); !ok) return refuse("serve", ok.error().message);
+  auto url = cluster::parse_redis_url(f.engine_url);
+  if (!url) return refuse("serve", url.error().message);
+  cluster::RedisEngine engine(*url, retention_of(f.settings), f.settings.data_dir,
+                              std::max(3 * f.heartbeat_s, f.claim_after_s));
+  std::unique_ptr<LocalNode> node;
+  if (f.workers.policy.workers_per_device > 0) {
+    auto started = LocalNode::start(f, *url, address_of(f));
+    if (!started) return refuse("serve", started.error().message);
+    node = std::move(*started);
+  }
+  server::Api api(f.settings, engine);
+  const int status = serve_http(
+      f, api, node ? &node->workers() : nullptr, stop_signals, [&] { engine.stop_waiting(); },
+      "serve");
+  node.reset();
+  spdlog::info("event=stopped");
+  return status;
+}
+
+std::function<int()> add_node_command(CLI::App& app) {
+  auto flags = std::make_shared<Flags>();
+  auto* cmd = app.add_subcommand(
+      "node",
+      "Run a worker node: convert tasks queued in Redis by API nodes (--engine); /health, "
+      "/ready, /metrics and /v1/workers on its port");
+  add_flags(*cmd, *flags, true);
+  return [flags] { return run_node(*flags); };
+}
+
+}  // namespace ocrserve::cli

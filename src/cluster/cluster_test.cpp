@@ -1,0 +1,416 @@
+// Several machines on one Redis, black-box: Debian's redis-server on a free loopback port (AOF
+// on, fsync always), an API node and worker nodes as real `ocrserve` processes with CPU workers,
+// text-layer PDFs made here. The failures of the Redis engine: a node killed with tasks in
+// flight, Redis restarted, Redis stopped, a sync wait given up.
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <map>
+#include <mutex>
+#include <regex>
+#include <set>
+
+#include "cluster/redis_client.h"
+#include "server/serve_fixture.h"
+#include "testkit/pdf_renderer.h"
+
+namespace ocrserve::server_testing {
+namespace {
+
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+// redis-server in the foreground, its AOF in `dir` (so a restart finds what was written).
+class RedisServer {
+ public:
+  RedisServer(fs::path dir, int port) : dir_(std::move(dir)), port_(port) {
+    fs::create_directories(dir_);
+    start();
+  }
+  ~RedisServer() { kill9(); }
+
+  std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
+
+  void start() {
+    std::vector<std::string> args = {"/usr/bin/redis-server",
+                                     "--port",
+                                     std::to_string(port_),
+                                     "--bind",
+                                     "127.0.0.1",
+                                     "--dir",
+                                     dir_.string(),
+                                     "--appendonly",
+                                     "yes",
+                                     "--appendfsync",
+                                     "always",
+                                     "--save",
+                                     "",
+                                     "--logfile",
+                                     (dir_ / "redis.log").string()};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    cluster::RedisClient client(*cluster::parse_redis_url(url()), 1, 1);
+    for (int i = 0; i < 100; ++i) {
+      if (auto r = client.command({"PING"}); r) return;
+      std::this_thread::sleep_for(50ms);
+    }
+    ADD_FAILURE() << "redis-server did not start:\n" << slurp(dir_ / "redis.log");
+  }
+  void kill9() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = 0;
+  }
+  void stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = 0;
+  }
+
+ private:
+  fs::path dir_;
+  int port_;
+  pid_t pid_ = 0;
+};
+
+bool process_gone(pid_t pid) {
+  const std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+  if (stat.empty()) return true;
+  const auto close = stat.rfind(')');
+  return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'Z';
+}
+
+class Cluster : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("ocrserve-cluster-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    redis_ = std::make_unique<RedisServer>(dir_ / "redis", free_port());
+  }
+  void TearDown() override {
+    nodes_.clear();
+    api_.reset();
+    redis_.reset();
+    if (HasFailure()) {
+      for (const auto& e : fs::directory_iterator(dir_)) {
+        if (e.path().extension() == ".log") {
+          std::cerr << "---- " << e.path().filename() << ":\n" << slurp(e.path()) << "\n";
+        }
+      }
+    }
+    fs::remove_all(dir_);
+  }
+
+  std::vector<std::string> engine_flags() const {
+    return {"--engine", redis_->url(), "--heartbeat", "0.5", "--claim-after", "2"};
+  }
+
+  // An API node; --workers 0 unless `flags` say otherwise.
+  ServerProcess& api(std::vector<std::string> flags = {}) {
+    auto all = engine_flags();
+    if (std::find(flags.begin(), flags.end(), "--workers") == flags.end()) {
+      flags.insert(flags.end(), {"--workers", "0"});
+    }
+    all.insert(all.end(), flags.begin(), flags.end());
+    api_ = std::make_unique<ServerProcess>(dir_ / "api", all, dir_ / "api.log");
+    return *api_;
+  }
+
+  ServerProcess& node(const std::string& name) {
+    auto flags = engine_flags();
+    flags.insert(flags.end(), {"--node-name", name, "--workers", "1"});
+    nodes_[name] = std::make_unique<ServerProcess>(dir_ / name, flags, dir_ / (name + ".log"),
+                                                   std::vector<std::string>{}, "node");
+    return *nodes_[name];
+  }
+
+  // A one-page PDF with a text layer whose title is "Document <n>".
+  static std::string pdf(int n) {
+    testkit::PdfPageSpec spec;
+    spec.title = "Document " + std::to_string(n);
+    spec.paragraphs = {{"Every", "task", "is", "finished", "exactly", "once."}};
+    return testkit::render_pdf({spec});
+  }
+
+  httplib::Result submit(const std::string& name, const std::string& bytes,
+                         bool async = true) const {
+    httplib::MultipartFormDataItems items{{"files", bytes, name, "application/pdf"}};
+    return api_->client().Post(async ? "/v1/convert/file/async" : "/v1/convert/file", items);
+  }
+
+  std::string submit_ok(const std::string& name, const std::string& bytes) const {
+    auto r = submit(name, bytes);
+    EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+    return r && r->status == 200 ? json::parse(r->body).value("task_id", "") : "";
+  }
+
+  json wait_done(const std::string& id, int seconds = 90) const {
+    json status;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto r = api_->client().Get("/v1/status/poll/" + id + "?wait=5");
+      if (!r || r->status != 200) {
+        std::this_thread::sleep_for(200ms);
+        continue;
+      }
+      status = json::parse(r->body);
+      const std::string s = status.value("task_status", "");
+      if (s == "success" || s == "failure") return status;
+    }
+    ADD_FAILURE() << "task " << id << " did not finish: " << status.dump();
+    return status;
+  }
+
+  std::string markdown(const std::string& id) const {
+    auto r = api_->client().Get("/v1/result/" + id);
+    if (!r || r->status != 200) return "";
+    return json::parse(r->body)["document"].value("md_content", "");
+  }
+
+  // Deliveries per task id over every node's log; `duplicates` counts refused second ones.
+  std::map<std::string, int> deliveries(int* duplicates = nullptr) const {
+    std::map<std::string, int> count;
+    const std::regex line("task=([0-9a-f-]+) event=delivered node=\\S+ status=\\w+( duplicate)?");
+    for (const auto& [name, n] : nodes_) {
+      const std::string log = slurp(dir_ / (name + ".log"));
+      for (std::sregex_iterator it(log.begin(), log.end(), line), end; it != end; ++it) {
+        if ((*it)[2].matched) {
+          if (duplicates) ++*duplicates;
+        } else {
+          ++count[(*it)[1]];
+        }
+      }
+    }
+    return count;
+  }
+
+  // Waits until `name`'s log holds `text`; seconds waited, or -1.
+  double wait_for_log(const std::string& name, const std::string& text, double seconds) const {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (;;) {
+      const double waited =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (slurp(dir_ / (name + ".log")).find(text) != std::string::npos) return waited;
+      if (waited > seconds) return -1;
+      std::this_thread::sleep_for(50ms);
+    }
+  }
+
+  fs::path dir_;
+  std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<ServerProcess> api_;
+  std::map<std::string, std::unique_ptr<ServerProcess>> nodes_;
+};
+
+TEST_F(Cluster, ThreeNodesFinishEveryTaskExactlyOnce) {
+  api();
+  for (const char* name : {"a", "b", "c"}) node(name);
+  std::vector<std::string> pdfs;
+  for (int k = 0; k < 8; ++k) pdfs.push_back(pdf(k));
+
+  constexpr int kClients = 4, kPerClient = 50;
+  std::mutex mutex;
+  std::vector<std::pair<std::string, int>> submitted;  // task id, document number
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      for (int i = 0; i < kPerClient; ++i) {
+        const int k = (c * kPerClient + i) % 8;
+        const std::string id = submit_ok("doc-" + std::to_string(k) + ".pdf", pdfs[k]);
+        std::lock_guard lock(mutex);
+        submitted.push_back({id, k});
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  ASSERT_EQ(submitted.size(), size_t(kClients * kPerClient));
+  for (const auto& [id, k] : submitted) {
+    ASSERT_EQ(wait_done(id).value("task_status", ""), "success") << id;
+    EXPECT_NE(markdown(id).find("Document " + std::to_string(k)), std::string::npos) << id;
+  }
+  // Each task delivered by exactly one node, and every node took a share.
+  int duplicates = 0;
+  const auto delivered = deliveries(&duplicates);
+  EXPECT_EQ(delivered.size(), submitted.size());
+  for (const auto& [id, k] : submitted) EXPECT_EQ(delivered.count(id) ? delivered.at(id) : 0, 1);
+  EXPECT_EQ(duplicates, 0);
+  auto workers = json::parse(api_->client().Get("/v1/workers")->body);
+  std::map<std::string, int> done_by_node;
+  for (const auto& n : workers["nodes"]) {
+    done_by_node[n.value("node", "")] = n["tasks"].value("success", 0);
+  }
+  EXPECT_EQ(done_by_node.size(), 3u) << workers.dump();
+  int total = 0;
+  for (const auto& [name, n] : done_by_node) {
+    EXPECT_GT(n, 0) << name;
+    total += n;
+  }
+  EXPECT_EQ(total, kClients * kPerClient);
+  std::cout << "[ tasks per node ] a " << done_by_node["a"] << ", b " << done_by_node["b"] << ", c "
+            << done_by_node["c"] << "\n";
+  // Nothing is left queued.
+  const std::string metrics = api_->client().Get("/metrics")->body;
+  EXPECT_NE(metrics.find("ocrserve_tasks{status=\"pending\"} 0"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("ocrserve_tasks{status=\"started\"} 0"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("ocrserve_nodes 3"), std::string::npos) << metrics;
+}
+
+TEST_F(Cluster, KilledNodesTasksFinishOnTheOthers) {
+  api();
+  node("a");
+  node("b");
+  const std::string bytes = pdf(1);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i) {
+    ids.push_back(submit_ok("slow-worker-" + std::to_string(i) + ".pdf", bytes));
+  }
+  // Node a converts one of them now.
+  ASSERT_GE(wait_for_log("a", "event=taken", 30), 0);
+  std::vector<pid_t> workers;
+  for (int i = 0; i < 100 && workers.empty(); ++i) {
+    workers = children_of(nodes_["a"]->pid());
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_FALSE(workers.empty());
+  nodes_["a"]->kill9();
+  const auto killed = std::chrono::steady_clock::now();
+  const double reclaimed = wait_for_log("b", "event=taken_over", 30);
+  EXPECT_GE(reclaimed, 0) << "node b never took over node a's task";
+  std::cout << "[ reclaimed ] " << reclaimed << " s after kill -9 (claim after 2 s)\n";
+  for (const auto& id : ids) {
+    EXPECT_EQ(wait_done(id).value("task_status", ""), "success") << id;
+    EXPECT_NE(markdown(id).find("Document 1"), std::string::npos) << id;
+  }
+  // The killed node's workers died with it.
+  for (pid_t pid : workers) {
+    bool gone = false;
+    for (int i = 0; i < 100 && !gone; ++i) {
+      gone = process_gone(pid);
+      if (!gone) std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_TRUE(gone) << "worker " << pid << " of the killed node is still running";
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - killed, 60s);
+  // Every task delivered once, by node b for the ones a held.
+  const auto delivered = deliveries();
+  for (const auto& id : ids) EXPECT_EQ(delivered.count(id) ? delivered.at(id) : 0, 1) << id;
+}
+
+TEST_F(Cluster, RedisRestartedMidRunLosesNoAcceptedTask) {
+  api();
+  node("a");
+  const std::string bytes = pdf(2);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) {
+    ids.push_back(submit_ok("slow-worker-" + std::to_string(i) + ".pdf", bytes));
+  }
+  ASSERT_GE(wait_for_log("a", "event=taken", 30), 0);
+  redis_->kill9();  // no shutdown: only what the AOF holds survives
+  std::this_thread::sleep_for(1500ms);
+  redis_->start();
+  for (const auto& id : ids) {
+    EXPECT_EQ(wait_done(id).value("task_status", ""), "success") << id;
+    EXPECT_NE(markdown(id).find("Document 2"), std::string::npos) << id;
+  }
+}
+
+TEST_F(Cluster, SubmitWhileRedisIsDownGets503AndWorkResumesAfter) {
+  // All in one: an API node that converts too.
+  api({"--workers", "1"});
+  const std::string before = submit_ok("before.pdf", pdf(3));
+  EXPECT_EQ(wait_done(before).value("task_status", ""), "success");
+
+  redis_->stop();
+  auto refused = submit("during.pdf", pdf(4));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503) << refused->body;
+  EXPECT_TRUE(refused->has_header("Retry-After"));
+  EXPECT_NE(refused->body.find("retry later"), std::string::npos) << refused->body;
+  auto health = api_->client().Get("/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  auto poll = api_->client().Get("/v1/status/poll/" + before);
+  ASSERT_TRUE(poll);
+  EXPECT_EQ(poll->status, 503) << poll->body;
+
+  redis_->start();
+  std::string after;
+  for (int i = 0; i < 50 && after.empty(); ++i) {
+    auto r = submit("after.pdf", pdf(5));
+    if (r && r->status == 200) after = json::parse(r->body).value("task_id", "");
+    if (after.empty()) std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_FALSE(after.empty());
+  EXPECT_EQ(wait_done(after).value("task_status", ""), "success");
+  EXPECT_NE(markdown(after).find("Document 5"), std::string::npos);
+  // The task finished before the outage is still there.
+  EXPECT_NE(markdown(before).find("Document 3"), std::string::npos);
+}
+
+TEST_F(Cluster, SyncTimeoutCancelsTheTaskOnItsNode) {
+  api({"--max-sync-wait", "1"});
+  node("a");
+  auto r = submit("hang-worker.pdf", pdf(6), false);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 504) << r->body;
+  EXPECT_GE(wait_for_log("a", "event=cancelled", 15), 0);
+  // The node is free again for the next task.
+  const std::string next = submit_ok("next.pdf", pdf(7));
+  EXPECT_EQ(wait_done(next, 60).value("task_status", ""), "success");
+}
+
+TEST_F(Cluster, WorkerNodeAnswersHealthAndMetricsButTakesNoSubmissions) {
+  api();
+  ServerProcess& a = node("a");
+  auto health = a.client().Get("/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  auto metrics = a.client().Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("ocrserve_workers{state="), std::string::npos);
+  httplib::MultipartFormDataItems items{{"files", pdf(1), "x.pdf", "application/pdf"}};
+  auto refused = a.client().Post("/v1/convert/file/async", items);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 404);
+  EXPECT_NE(refused->body.find("worker node"), std::string::npos);
+}
+
+TEST(RedisUrl, ParsesHostPortDatabaseAndPassword) {
+  auto u = cluster::parse_redis_url("redis://:secret@10.0.0.5:6380/2");
+  ASSERT_TRUE(u) << u.error().message;
+  EXPECT_EQ(u->host, "10.0.0.5");
+  EXPECT_EQ(u->port, 6380);
+  EXPECT_EQ(u->db, 2);
+  EXPECT_EQ(u->password, "secret");
+  EXPECT_EQ(u->text(), "redis://10.0.0.5:6380/2");  // no password in logs
+  auto d = cluster::parse_redis_url("redis://cache");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->port, 6379);
+  EXPECT_EQ(d->db, 0);
+  EXPECT_FALSE(cluster::parse_redis_url("http://cache:6379"));
+  EXPECT_FALSE(cluster::parse_redis_url("redis://cache:99999"));
+  EXPECT_FALSE(cluster::parse_redis_url("redis://cache:6379/x"));
+}
+
+}  // namespace
+}  // namespace ocrserve::server_testing
