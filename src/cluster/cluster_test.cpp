@@ -122,7 +122,7 @@ class Cluster : public ::testing::Test {
   }
 
   std::vector<std::string> engine_flags() const {
-    return {"--engine", redis_->url(), "--heartbeat", "0.5", "--claim-after", "2"};
+    return {"--engine", redis_->url(), "--heartbeat", "0.5", "--claim-after", claim_after_};
   }
 
   // An API node; --workers 0 unless `flags` say otherwise.
@@ -216,6 +216,7 @@ class Cluster : public ::testing::Test {
     }
   }
 
+  std::string claim_after_ = "2";
   fs::path dir_;
   std::unique_ptr<RedisServer> redis_;
   std::unique_ptr<ServerProcess> api_;
@@ -314,6 +315,47 @@ TEST_F(Cluster, KilledNodesTasksFinishOnTheOthers) {
   // Every task delivered once, by node b for the ones a held.
   const auto delivered = deliveries();
   for (const auto& id : ids) EXPECT_EQ(delivered.count(id) ? delivered.at(id) : 0, 1) << id;
+}
+
+TEST_F(Cluster, ATaskThatKilledTwoNodesFailsWithTheReason) {
+  api();
+  for (const char* name : {"a", "b", "c"}) node(name);
+  // A document that never finishes: whichever node holds it is killed, twice.
+  const std::string id = submit_ok("hang-worker.pdf", pdf(1));
+  const std::string taken = "task=" + id + " event=taken";
+  for (int round = 0; round < 2; ++round) {
+    std::string holder;
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (holder.empty() && std::chrono::steady_clock::now() < deadline) {
+      for (const auto& [name, n] : nodes_) {
+        if (n->pid() > 0 && slurp(dir_ / (name + ".log")).find(taken) != std::string::npos) {
+          holder = name;
+        }
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    ASSERT_FALSE(holder.empty()) << "round " << round << ": no node took the task";
+    nodes_[holder]->kill9();
+  }
+  const json status = wait_done(id, 60);
+  EXPECT_EQ(status.value("task_status", ""), "failure");
+  EXPECT_NE(status.dump().find("two worker nodes that stopped answering"), std::string::npos)
+      << status.dump();
+}
+
+TEST_F(Cluster, ANodeStoppedWithSigtermHandsItsTaskOverAtOnce) {
+  claim_after_ = "60";  // a take-over by timeout would come too late for this test
+  api();
+  node("a");
+  const std::string id = submit_ok("slow-worker.pdf", pdf(2));
+  ASSERT_GE(wait_for_log("a", "task=" + id + " event=taken", 30), 0);
+  node("b");
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(nodes_["a"]->stop(), 0);
+  EXPECT_EQ(wait_done(id, 30).value("task_status", ""), "success");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 20s);
+  EXPECT_NE(slurp(dir_ / "b.log").find("task=" + id + " event=taken_over"), std::string::npos);
+  EXPECT_NE(markdown(id).find("Document 2"), std::string::npos);
 }
 
 TEST_F(Cluster, RedisRestartedMidRunLosesNoAcceptedTask) {

@@ -244,6 +244,7 @@ void TaskConsumer::drop_local(const std::string& id, const std::string& why) {
 
 void TaskConsumer::sync_loop() {
   auto last_beat = Clock::now() - std::chrono::hours(1);
+  auto last_warning = last_beat;
   while (running_) {
     std::vector<std::string> ids;
     {
@@ -269,6 +270,11 @@ void TaskConsumer::sync_loop() {
           local_.remove(id);
           std::lock_guard lock(mutex_);
           in_flight_.erase(id);
+        } else if (Clock::now() - last_warning > std::chrono::seconds(10)) {
+          // Kept here and tried again until Redis takes it.
+          spdlog::warn("task={} event=delivery_waiting node={} (Redis unreachable)", id,
+                       settings_.name);
+          last_warning = Clock::now();
         }
       } else if (snap->task.status == tasks::TaskStatus::kStarted && !f.started_reported) {
         const double started_at = snap->task.started_at;

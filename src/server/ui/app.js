@@ -178,8 +178,10 @@ async function pollWorkers() {
   } catch (e) { $('#workers-summary').textContent = 'error: ' + e; return; }
   const vram = {}, rss = {};
   for (const w of d.workers) {
-    if (w.pid && w.vram_mib !== null) vram[w.pid] = w.vram_mib;
-    if (w.pid) rss[w.pid] = w.rss_mib;
+    // Worker nodes on other machines may reuse a pid: the node names it.
+    const key = (w.node ? w.node + ':' : '') + w.pid;
+    if (w.pid && w.vram_mib !== null) vram[key] = w.vram_mib;
+    if (w.pid) rss[key] = w.rss_mib;
   }
   const device = d.devices.reduce((s, x) => s + x.used_mib, 0);
   samples.push({t: d.now_ms, queue: d.queue_depth, device: d.devices.length ? device : null, vram, rss});
@@ -191,7 +193,8 @@ async function pollWorkers() {
 
 function renderWorkers(d) {
   const live = d.workers.filter((w) => w.pid);
-  $('#workers-summary').textContent = `${live.length} worker process(es) of ${d.workers.length} slot(s) · queue depth ${d.queue_depth}` +
+  $('#workers-summary').textContent = `${live.length} worker process(es) of ${d.workers.length} slot(s)` +
+      (d.nodes ? ` on ${d.nodes.length} node(s)` : '') + ` · queue depth ${d.queue_depth}` +
       d.devices.map((x) => ` · GPU ${x.gpu}: ${x.used_mib.toFixed(0)} / ${x.total_mib.toFixed(0)} MiB`).join('') +
       [...new Set(d.workers.filter((w) => w.waiting).map((w) => w.waiting))].map((r) => ` · ${r}`).join('');
   const tbody = $('#workers-table tbody');
@@ -201,7 +204,7 @@ function renderWorkers(d) {
     tr.className = 'worker';
     tr.dataset.pid = w.pid;
     tr.dataset.state = w.state;
-    const cells = [w.slot, w.pid, w.device || '?', w.state, w.tasks_done, w.rss_mib.toFixed(0),
+    const cells = [w.node ? `${w.node} · ${w.slot}` : w.slot, w.pid, w.device || '?', w.state, w.tasks_done, w.rss_mib.toFixed(0),
                    w.vram_mib === null ? '–' : w.vram_mib.toFixed(0), w.task || ''];
     cells.forEach((c, i) => {
       const td = document.createElement('td');
@@ -215,7 +218,7 @@ function renderWorkers(d) {
   ul.textContent = '';
   for (const e of d.events.slice(-10).reverse()) {
     const li = document.createElement('li');
-    li.textContent = `${new Date(e.at_ms).toLocaleTimeString()} slot ${e.slot} pid ${e.pid}: ${e.kind}${e.reason ? ' (' + e.reason + ')' : ''}`;
+    li.textContent = `${new Date(e.at_ms).toLocaleTimeString()} ${e.node ? 'node ' + e.node + ' ' : ''}slot ${e.slot} pid ${e.pid}: ${e.kind}${e.reason ? ' (' + e.reason + ')' : ''}`;
     ul.append(li);
   }
 }
