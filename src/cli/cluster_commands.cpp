@@ -21,7 +21,8 @@ namespace {
 
 cluster::RedisRetention retention_of(const server::ServerSettings& s) {
   cluster::RedisRetention r;
-  if (s.result_ttl_s > 0) r.finished_ttl_s = s.result_ttl_s;
+  // --result-ttl 0 keeps results until cleared on one machine; in Redis, as long as a task.
+  r.finished_ttl_s = s.result_ttl_s > 0 ? s.result_ttl_s : r.unfinished_ttl_s;
   r.single_use_results = s.single_use_results;
   r.result_removal_delay_s = s.result_removal_delay_s;
   return r;
@@ -34,14 +35,15 @@ std::string default_node_name() {
 }
 
 // This process's share of the work: its own workers, fed from Redis. Files live under
-// <data dir>/node, emptied at start (a node's unfinished tasks are in Redis, not here).
+// <data dir>/nodes/<name>, emptied at start (a node's unfinished tasks are in Redis, not here).
 class LocalNode {
  public:
   static Result<std::unique_ptr<LocalNode>> start(const Flags& f, const cluster::RedisUrl& url,
                                                   const std::string& address) {
     auto config = supervisor_config(f);
     if (!config) return config.error();
-    const fs::path dir = fs::absolute(fs::path(f.settings.data_dir) / "node");
+    const std::string name = f.node_name.empty() ? default_node_name() : f.node_name;
+    const fs::path dir = fs::absolute(fs::path(f.settings.data_dir) / "nodes" / name);
     std::error_code ec;
     fs::remove_all(dir, ec);
     fs::create_directories(dir, ec);
@@ -49,7 +51,7 @@ class LocalNode {
     config->spool_dir = dir.string();
     auto node = std::unique_ptr<LocalNode>(new LocalNode(*config, dir.string()));
     cluster::NodeSettings ns;
-    ns.name = f.node_name.empty() ? default_node_name() : f.node_name;
+    ns.name = name;
     ns.address = address;
     ns.capacity = int(f.workers.policy.gpus.size()) * f.workers.policy.workers_per_device;
     ns.heartbeat_s = f.heartbeat_s;

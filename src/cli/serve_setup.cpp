@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -211,6 +213,13 @@ Result<void> finish_settings(Flags& f, bool workers_optional) {
   if (f.heartbeat_s <= 0) return make_error("--heartbeat: must be > 0 s");
   if (f.claim_after_s < 2 * f.heartbeat_s) {
     return make_error("--claim-after: must be at least twice --heartbeat");
+  }
+  const bool name_ok =
+      f.node_name.size() <= 64 && std::all_of(f.node_name.begin(), f.node_name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+      });
+  if (!name_ok || f.node_name == "." || f.node_name == "..") {
+    return make_error("--node-name: at most 64 letters, digits, '-', '_' or '.'");
   }
   if (auto ok = ocr::validate(f.engine); !ok) return ok;
   auto& s = f.settings;
