@@ -421,6 +421,38 @@ TEST_F(Cluster, SyncTimeoutCancelsTheTaskOnItsNode) {
   EXPECT_EQ(wait_done(next, 60).value("task_status", ""), "success");
 }
 
+TEST_F(Cluster, AnyApiNodeAnswersForATaskAnotherAccepted) {
+  api();
+  auto flags = engine_flags();
+  flags.insert(flags.end(), {"--workers", "0"});
+  ServerProcess second(dir_ / "api2", flags, dir_ / "api2.log");
+  node("a");
+  const std::string id = submit_ok("slow-worker.pdf", pdf(4));
+  // A long poll on the other API node wakes on each change: started, then success.
+  std::vector<std::string> seen;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = second.client().Get("/v1/status/poll/" + id + "?wait=30");
+    ASSERT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+    const std::string status = json::parse(r->body).value("task_status", "");
+    if (seen.empty() || seen.back() != status) seen.push_back(status);
+    if (status == "success" || status == "failure") break;
+  }
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.back(), "success");
+  EXPECT_NE(std::find(seen.begin(), seen.end(), "started"), seen.end());
+  auto result = second.client().Get("/v1/result/" + id);
+  ASSERT_TRUE(result && result->status == 200);
+  EXPECT_NE(json::parse(result->body)["document"].value("md_content", "").find("Document 4"),
+            std::string::npos);
+  // Both API nodes show the node's workers.
+  for (const ServerProcess* p : {api_.get(), &second}) {
+    const json workers = json::parse(p->client().Get("/v1/workers")->body);
+    ASSERT_EQ(workers["nodes"].size(), 1u) << workers.dump();
+    EXPECT_EQ(workers["workers"][0].value("node", ""), "a");
+  }
+}
+
 TEST_F(Cluster, WorkerNodeAnswersHealthAndMetricsButTakesNoSubmissions) {
   api();
   ServerProcess& a = node("a");
