@@ -205,6 +205,11 @@ sigset_t block_stop_signals() {
 
 // The flags checked and turned into the server's settings.
 Result<void> finish_settings(Flags& f, bool workers_optional) {
+  if (!workers_optional && f.workers.policy.workers_per_device == 0) {
+    return make_error(
+        "--workers 0 is for an API node on Redis (serve --engine redis://...); this one needs "
+        "at least one worker");
+  }
   const bool no_workers = workers_optional && f.workers.policy.workers_per_device == 0;
   if (no_workers) f.workers.policy.workers_per_device = 1;  // for the checks below
   auto checked = finish_supervisor_flags(f.workers);
