@@ -27,6 +27,9 @@ CLI::Option_group* add_ocr_tuning_flags(CLI::App& app, ocr::EngineOptions& o,
   g->add_flag("--rec-pad", o.rec.pad_to_min_width,
               "pad short lines to --rec-min-width, as RapidOCR does (slower, no more accurate)");
   g->add_flag("!--no-rec-pad", o.rec.pad_to_min_width, "do not pad short lines (the default)");
+  g->add_flag("!--rec-float", o.rec.int8,
+              "on the CPU, recognise with the float model instead of the one with int8 "
+              "convolutions");
   g->add_option("--det-size-bucket", o.det.size_bucket,
                 "pad the detector input to a multiple of this (0 = 32 on CPU, 128 on CUDA)")
       ->capture_default_str();

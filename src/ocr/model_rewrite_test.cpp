@@ -1,17 +1,20 @@
 // The models ocrserve runs (scripts/rewrite-models' output, when the build made it) against the
 // published ones: every output value within 1e-4 on a rendered page, its first line and a
-// 192x48 strip of it.
+// 192x48 strip of it; and the int8 recognizer's text against the float one's.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
+#include <iostream>
 #include <string>
 
 #include "ocr/ocr_engine.h"
 #include "ocr/onnx_model.h"
 #include "ocr/tensor.h"
 #include "testkit/page_renderer.h"
+#include "testkit/scan_effects.h"
+#include "testkit/word_metrics.h"
 
 namespace ocrserve::ocr {
 namespace {
@@ -92,6 +95,50 @@ TEST(ModelRewrite, ClassifierScoresAgree) {
   cv::Mat resized;
   cv::resize(inputs().line, resized, cv::Size(192, 48));
   EXPECT_LE(max_difference(&ModelBundle::cls, tensor_of(resized)), 1e-4);
+}
+
+// The int8 recognizer the CPU runs (scripts/quantize-rec) reads what the float one reads: on a
+// clean and a scan-like rendered page, its text against the float engine's and against the
+// truth.
+TEST(ModelRewrite, Int8RecognizerReadsTheSameText) {
+  const auto used = ModelBundle::load(ModelPaths::in_dir(OCRSERVE_MODELS_DIR));
+  ASSERT_TRUE(used.ok()) << used.error().message;
+  if (std::string(OCRSERVE_MODELS_DIR) == OCRSERVE_SOURCE_MODELS_DIR) {
+    GTEST_SKIP() << "the build runs the published models (no python3-onnx): no int8 recognizer";
+  }
+  ASSERT_FALSE((**used).rec_int8.empty()) << "the build wrote no int8 recognizer";
+  EngineOptions options;
+  options.device = Device::kCpu;
+  options.threads = 2;
+  options.rec.int8 = false;
+  auto float_engine = OcrEngine::create(*used, options);
+  options.rec.int8 = true;
+  auto int8_engine = OcrEngine::create(*used, options);
+  ASSERT_TRUE(float_engine.ok() && int8_engine.ok());
+  testkit::PageSpec spec;
+  spec.height_px = 700;
+  const auto clean = testkit::render_text_page(spec, testkit::sample_words(11, 140));
+  const auto scan = testkit::make_scan_like(clean, 0.8, 10, 70, 5);
+  for (const auto* page : {&clean, &scan}) {
+    const Image image{page->width, page->height, page->rgb};
+    auto text_of = [&](const OcrEngine& engine) {
+      auto ocr = engine.recognize(image);
+      EXPECT_TRUE(ocr.ok());
+      std::string text;
+      if (ocr.ok()) {
+        for (const auto& line : ocr->lines) text += line.text + "\n";
+      }
+      return text;
+    };
+    const std::string f = text_of(**float_engine), q = text_of(**int8_engine);
+    const double same = testkit::word_f1(f, q).f1;
+    const double truth = testkit::word_f1(clean.text(), q).f1;
+    std::cout << "[ int8 ] " << (page == &clean ? "clean" : "scan-like")
+              << ": F1 against float " << same << ", against the truth " << truth
+              << " (float: " << testkit::word_f1(clean.text(), f).f1 << ")\n";
+    EXPECT_GE(same, 0.97);
+    EXPECT_GE(truth, 0.97);
+  }
 }
 
 }  // namespace

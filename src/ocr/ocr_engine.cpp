@@ -25,7 +25,8 @@ namespace ocrserve::ocr {
 
 ModelPaths ModelPaths::in_dir(const std::string& dir) {
   return {dir + "/ch_PP-OCRv4_det_infer.onnx", dir + "/ch_ppocr_mobile_v2.0_cls_infer.onnx",
-          dir + "/ch_PP-OCRv4_rec_infer.onnx", dir + "/ppocr_keys_v1.txt"};
+          dir + "/ch_PP-OCRv4_rec_infer.onnx", dir + "/ppocr_keys_v1.txt",
+          dir + "/ch_PP-OCRv4_rec_infer.int8.onnx"};
 }
 
 std::string default_models_dir() {
@@ -61,6 +62,11 @@ Result<std::shared_ptr<const ModelBundle>> ModelBundle::load(const ModelPaths& p
   auto keys = read_model_file(paths.keys);
   if (!keys) return keys.error();
   bundle->keys.assign(keys->begin(), keys->end());
+  if (!paths.rec_int8.empty() && std::filesystem::exists(paths.rec_int8)) {
+    auto int8 = read_model_file(paths.rec_int8);
+    if (!int8) return int8.error();
+    bundle->rec_int8 = std::move(int8).value();
+  }
   return std::shared_ptr<const ModelBundle>(std::move(bundle));
 }
 
@@ -95,7 +101,9 @@ Result<Sessions> create_sessions(const ModelBundle& models, const EngineOptions&
   // Recognition runs batches on several threads at once, each Run single-threaded.
   SessionConfig rec_config = config;
   if (device == Device::kCpu) rec_config.intra_op_threads = 1;
-  auto rec = OnnxModel::create(models.rec, rec_config, "rec");
+  const bool int8 = device == Device::kCpu && options.rec.int8 && !models.rec_int8.empty();
+  auto rec = OnnxModel::create(int8 ? models.rec_int8 : models.rec, rec_config,
+                               int8 ? "rec-int8" : "rec");
   if (!rec) return rec.error();
   return Sessions{std::move(det).value(), std::move(cls).value(), std::move(rec).value()};
 }

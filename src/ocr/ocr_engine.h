@@ -30,8 +30,9 @@ struct ModelPaths {
   std::string cls;
   std::string rec;
   std::string keys;
+  std::string rec_int8;  // optional: the recognizer for the CPU with int8 convolutions
 
-  // The PP-OCRv4 file names RapidOCR uses, inside dir.
+  // The PP-OCRv4 file names RapidOCR uses, inside dir (and ocrserve's int8 recognizer).
   static ModelPaths in_dir(const std::string& dir);
 };
 
@@ -46,6 +47,7 @@ struct ModelBundle {
   std::string cls;
   std::string rec;
   std::string keys;
+  std::string rec_int8;  // empty when there is none
 
   static Result<std::shared_ptr<const ModelBundle>> load(const ModelPaths& paths);
 };

@@ -73,6 +73,11 @@ struct RecognizerOptions {
   // the CTC frames between them exceeded this (0 = never): the Chinese+English model often
   // drops spaces between English words, but its space probability still rises there.
   float space_threshold = 0.008f;
+  // On the CPU, run the recognizer whose pointwise convolutions are int8
+  // (ch_PP-OCRv4_rec_infer.int8.onnx from scripts/quantize-rec) when the models folder has it:
+  // on 28 real manual pages, the same word F1 in less time (docs/benchmarks/ocr-real-pages.md).
+  // CUDA always runs the float model.
+  bool int8 = true;
 };
 
 // How ONNX Runtime uses a GPU (ignored on the CPU).
