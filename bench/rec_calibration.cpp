@@ -89,8 +89,8 @@ int main(int argc, char** argv) {
       ocr::write_chw(resized, input.data(), padded);
       const int64_t shape[] = {1, 3, h, padded};
       Ort::Value in = Ort::Value::CreateTensor<float>(memory, input.data(), input.size(), shape, 4);
-      auto outs = taps.Run(Ort::RunOptions{nullptr}, in_names, &in, 1, out_names.data(),
-                           out_names.size());
+      auto outs =
+          taps.Run(Ort::RunOptions{nullptr}, in_names, &in, 1, out_names.data(), out_names.size());
       for (size_t i = 0; i < outs.size(); ++i) {
         const float* d = outs[i].GetTensorData<float>();
         const size_t n = outs[i].GetTensorTypeAndShapeInfo().GetElementCount();

@@ -1,7 +1,10 @@
 #include "cli/cluster_commands.h"
 
+#include <signal.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <filesystem>
 #include <memory>
@@ -28,10 +31,26 @@ cluster::RedisRetention retention_of(const server::ServerSettings& s) {
   return r;
 }
 
-std::string default_node_name() {
+std::string host_name() {
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
-  return std::string(host) + "-" + std::to_string(::getpid());
+  return host;
+}
+
+std::string default_node_name() { return host_name() + "-" + std::to_string(::getpid()); }
+
+// The folders of this machine's nodes that were killed: named <hostname>-<pid> by default, for
+// a process that is gone.
+void remove_dead_nodes_folders(const fs::path& nodes) {
+  const std::string prefix = host_name() + "-";
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(nodes, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string pid = name.substr(prefix.size());
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (::kill(std::stoi(pid), 0) != 0 && errno == ESRCH) fs::remove_all(e.path(), ec);
+  }
 }
 
 // This process's share of the work: its own workers, fed from Redis. Files live under
@@ -44,12 +63,13 @@ class LocalNode {
     if (!config) return config.error();
     const std::string name = f.node_name.empty() ? default_node_name() : f.node_name;
     const fs::path dir = fs::absolute(fs::path(f.settings.data_dir) / "nodes" / name);
+    remove_dead_nodes_folders(dir.parent_path());
     std::error_code ec;
     fs::remove_all(dir, ec);
     fs::create_directories(dir, ec);
     if (ec) return make_error("cannot create " + dir.string() + ": " + ec.message());
     config->spool_dir = dir.string();
-    auto node = std::unique_ptr<LocalNode>(new LocalNode(*config, dir.string()));
+    auto node = std::unique_ptr<LocalNode>(new LocalNode(*config, dir));
     cluster::NodeSettings ns;
     ns.name = name;
     ns.address = address;
@@ -66,6 +86,8 @@ class LocalNode {
     consumer_->stop();
     runner_.shutting_down();
     workers_.reset();  // its worker processes end with it
+    std::error_code ec;
+    fs::remove_all(dir_, ec);  // what it held is in Redis, handed to other nodes
   }
 
   supervisor::Supervisor& workers() { return *workers_; }
@@ -73,11 +95,13 @@ class LocalNode {
   tasks::TaskRegistry& registry() { return registry_; }
 
  private:
-  LocalNode(const supervisor::SupervisorConfig& config, const std::string& dir)
-      : registry_(nullptr, dir, {false, 0, 0}),
+  LocalNode(const supervisor::SupervisorConfig& config, const fs::path& dir)
+      : dir_(dir),
+        registry_(nullptr, dir.string(), {false, 0, 0}),
         workers_(std::make_unique<supervisor::Supervisor>(config)),
         runner_(registry_, *workers_) {}
 
+  fs::path dir_;
   tasks::TaskRegistry registry_;
   std::unique_ptr<supervisor::Supervisor> workers_;
   server::TaskRunner runner_;
@@ -112,8 +136,7 @@ int run_api_node(Flags& f, sigset_t stop_signals) {
   if (auto ok = finish_settings(f, true); !ok) return refuse("serve", ok.error().message);
   auto url = cluster::parse_redis_url(f.engine_url);
   if (!url) return refuse("serve", url.error().message);
-  cluster::RedisEngine engine(*url, retention_of(f.settings), f.settings.data_dir,
-                              std::max(3 * f.heartbeat_s, f.claim_after_s));
+  cluster::RedisEngine engine(*url, retention_of(f.settings), f.settings.data_dir);
   std::unique_ptr<LocalNode> node;
   if (f.workers.policy.workers_per_device > 0) {
     auto started = LocalNode::start(f, *url, address_of(f));

@@ -3,7 +3,9 @@
 #include <hiredis/hiredis.h>
 #include <poll.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 
 namespace ocrserve::cluster {
 
@@ -197,9 +199,15 @@ Result<std::vector<Reply>> RedisClient::pipeline(
     if (auto ok = connect_locked(); !ok) return ok.error();
     auto replies = send_locked(commands);
     if (replies || context_->err == 0) return replies;  // an error reply: the link is fine
+    // Sent again only when the connection had been closed under it (Redis restarted): then the
+    // commands never ran. After a timeout they may have run, so the caller hears of it instead.
+    const bool closed = context_->err == REDIS_ERR_EOF ||
+                        (context_->err == REDIS_ERR_IO &&
+                         (std::strcmp(context_->errstr, std::strerror(ECONNRESET)) == 0 ||
+                          std::strcmp(context_->errstr, std::strerror(EPIPE)) == 0));
     redisFree(context_);
     context_ = nullptr;
-    if (!reused || attempt == 1) return replies;
+    if (!reused || !closed || attempt == 1) return replies;
   }
   return make_error("unreachable");
 }

@@ -46,8 +46,9 @@ class RedisClient {
   RedisClient(const RedisClient&) = delete;
   RedisClient& operator=(const RedisClient&) = delete;
 
-  // One command, binary-safe arguments. A connection that broke since the last command is
-  // replaced and the command sent once more.
+  // One command, binary-safe arguments. A connection that the server closed since the last
+  // command (a Redis restart) is replaced and the command sent once more; after a timeout it is
+  // not (the command may have run), the call fails and the next one connects again.
   Result<Reply> command(const std::vector<std::string>& args);
   // Several commands in one round trip (wrap them in MULTI/EXEC for atomicity); the replies in
   // order. An error reply inside fails the whole call.

@@ -16,13 +16,11 @@ using nlohmann::json;
 using tasks::Task;
 using tasks::TaskSnapshot;
 
-RedisEngine::RedisEngine(RedisUrl url, RedisRetention retention, std::string data_dir,
-                         double node_max_age_s)
+RedisEngine::RedisEngine(RedisUrl url, RedisRetention retention, std::string data_dir)
     : client_(url),
       tasks_(client_, retention),
       url_(std::move(url)),
-      data_dir_(std::move(data_dir)),
-      node_max_age_s_(node_max_age_s) {
+      data_dir_(std::move(data_dir)) {
   if (auto ok = tasks_.ensure_queue(); ok) {
     queue_ready_ = true;
   } else {
@@ -128,8 +126,13 @@ std::optional<TaskSnapshot> RedisEngine::wait_until(
     changed_.wait_until(lock, until, [&] { return events_ != seen_events; });
     if (stopping_ || std::chrono::steady_clock::now() >= deadline) {
       lock.unlock();
-      if (auto snap = tasks_.get(id); snap) return *snap;
-      return last;
+      auto snap = tasks_.get(id);
+      if (snap) return *snap;
+      if (last) return last;
+      // Never read: Redis was away the whole time, which is not "no such task".
+      throw server::HttpError(
+          503, "The task store is unavailable (" + snap.error().message + "); retry later.",
+          {{"Retry-After", "5"}});
     }
   }
 }
@@ -229,7 +232,7 @@ json RedisEngine::workers() {
   } else {
     doc["engine_error"] = counts.error().message;
   }
-  auto nodes = tasks_.nodes(node_max_age_s_);
+  auto nodes = tasks_.nodes();
   if (!nodes) {
     doc["engine_error"] = nodes.error().message;
     return doc;
@@ -261,7 +264,7 @@ std::string RedisEngine::metrics() {
   out << "# HELP ocrserve_engine_up Whether Redis answered this scrape.\n"
          "# TYPE ocrserve_engine_up gauge\n";
   auto counts = tasks_.queue_counts();
-  auto nodes = tasks_.nodes(node_max_age_s_);
+  auto nodes = tasks_.nodes();
   out << "ocrserve_engine_up " << (counts && nodes ? 1 : 0) << "\n";
   if (counts) {
     out << "# HELP ocrserve_tasks Unfinished tasks in Redis, by status.\n"

@@ -19,8 +19,7 @@ namespace ocrserve::cluster {
 class RedisEngine : public server::TaskEngine {
  public:
   // data_dir: where uploads wait until they are in Redis, and results are unpacked to answer.
-  // node_max_age_s: a node whose last heartbeat is older is not shown.
-  RedisEngine(RedisUrl url, RedisRetention retention, std::string data_dir, double node_max_age_s);
+  RedisEngine(RedisUrl url, RedisRetention retention, std::string data_dir);
   ~RedisEngine() override;
 
   std::string spool_dir(const std::string& id) const override;
@@ -55,7 +54,6 @@ class RedisEngine : public server::TaskEngine {
   RedisTasks tasks_;
   const RedisUrl url_;
   const std::string data_dir_;
-  const double node_max_age_s_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> queue_ready_{false};
   std::mutex mutex_;

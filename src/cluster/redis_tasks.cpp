@@ -50,6 +50,7 @@ redis.call('HSET', KEYS[1], 'record', ARGV[1])
 redis.call('HINCRBY', KEYS[1], 'version', 1)
 redis.call('DEL', KEYS[2])
 redis.call('ZADD', KEYS[4], ARGV[2], ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[2] - ARGV[4])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('EXPIRE', KEYS[3], ARGV[4])
 redis.call('PUBLISH', ARGV[5], ARGV[3])
@@ -68,6 +69,31 @@ for i = 3, #ARGV do
   end
 end
 return lost
+)lua";
+
+// Counts a take-over, unless the task is gone: -1 then.
+const char* kClaimScript = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+return redis.call('HINCRBY', KEYS[1], 'claims', 1)
+)lua";
+
+// Hands entries the consumer still owns to the placeholder consumer "released", idle enough
+// for any node to take them at once, and takes back the claim they will cost.
+const char* kReleaseScript = R"lua(
+for i = 4, #ARGV, 2 do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+  if #p == 1 and p[1][2] == ARGV[2] then
+    if redis.call('EXISTS', ARGV[i + 1]) == 1 then
+      redis.call('HINCRBY', ARGV[i + 1], 'claims', -1)
+    end
+    redis.call('XCLAIM', KEYS[1], ARGV[1], 'released', 0, ARGV[i], 'IDLE', ARGV[3], 'JUSTID')
+  end
+end
+-- Deleting a consumer drops its pending entries: only when it holds none.
+if #redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1, ARGV[2]) == 0 then
+  redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2])
+end
+return 0
 )lua";
 
 // Entries of an XREADGROUP / XAUTOCLAIM entry list: [[id, [field, value, ...]], ...].
@@ -238,11 +264,20 @@ Result<std::vector<QueueEntry>> RedisTasks::read_new(const std::string& consumer
 
 Result<std::vector<QueueEntry>> RedisTasks::claim_stale(const std::string& consumer,
                                                         long long idle_ms, int count) {
-  auto r = client_.command({"XAUTOCLAIM", kQueue, kGroup, consumer, std::to_string(idle_ms), "0-0",
-                            "COUNT", std::to_string(count)});
-  if (!r) return r.error();
-  if (r->elements.size() < 2) return std::vector<QueueEntry>{};
-  return entries_of(r->elements[1]);
+  // XAUTOCLAIM looks at COUNT*10 pending entries per call: follow its cursor through the whole
+  // list, so that entries held by live nodes do not hide a dead node's.
+  std::vector<QueueEntry> claimed;
+  std::string cursor = "0-0";
+  for (int round = 0; round < 100 && int(claimed.size()) < count; ++round) {
+    auto r = client_.command({"XAUTOCLAIM", kQueue, kGroup, consumer, std::to_string(idle_ms),
+                              cursor, "COUNT", std::to_string(count - int(claimed.size()))});
+    if (!r) return r.error();
+    if (r->elements.size() < 2) break;
+    for (auto& e : entries_of(r->elements[1])) claimed.push_back(std::move(e));
+    cursor = r->elements[0].str;
+    if (cursor == "0-0") break;
+  }
+  return claimed;
 }
 
 Result<std::vector<std::string>> RedisTasks::keep_owned(const std::string& consumer,
@@ -257,22 +292,21 @@ Result<std::vector<std::string>> RedisTasks::keep_owned(const std::string& consu
   return lost;
 }
 
-Result<void> RedisTasks::release(const std::vector<QueueEntry>& entries, long long idle_ms) {
-  if (entries.empty()) return {};
-  std::vector<std::vector<std::string>> commands;
+Result<void> RedisTasks::release(const std::string& consumer,
+                                 const std::vector<QueueEntry>& entries, long long idle_ms) {
+  std::vector<std::string> args{"EVAL",   kReleaseScript,         "1", kQueue, kGroup,
+                                consumer, std::to_string(idle_ms)};
   for (const auto& e : entries) {
-    // A node that stops on purpose does not count against the task.
-    commands.push_back({"HINCRBY", task_key(e.task_id), "claims", "-1"});
-    commands.push_back({"XCLAIM", kQueue, kGroup, "released", "0", e.entry_id, "IDLE",
-                        std::to_string(idle_ms), "JUSTID"});
+    args.push_back(e.entry_id);
+    args.push_back(task_key(e.task_id));
   }
-  auto r = client_.pipeline(commands);
+  auto r = client_.command(args);
   if (!r) return r.error();
   return {};
 }
 
 Result<long long> RedisTasks::add_claim(const std::string& id) {
-  auto r = client_.command({"HINCRBY", task_key(id), "claims", "1"});
+  auto r = client_.command({"EVAL", kClaimScript, "1", task_key(id)});
   if (!r) return r.error();
   return r->integer;
 }
@@ -296,7 +330,8 @@ Result<bool> RedisTasks::finish(const Task& task, const std::map<std::string, st
   Task record = task;
   record.result_key = key;
   const std::string ttl = seconds(retention_.finished_ttl_s);
-  std::vector<std::vector<std::string>> commands{{"DEL", key}};
+  // One transaction: a reader never sees the result key half written.
+  std::vector<std::vector<std::string>> commands{{"MULTI"}, {"DEL", key}};
   if (!files.empty()) {
     std::vector<std::string> hset{"HSET", key};
     for (const auto& [name, bytes] : files) {
@@ -309,9 +344,12 @@ Result<bool> RedisTasks::finish(const Task& task, const std::map<std::string, st
   commands.push_back({"EVAL", kFinishScript, "4", task_key(task.id), input_key(task.id), key,
                       kFinished, tasks::to_json(record).dump(), std::to_string(record.finished_at),
                       task.id, ttl, kEventsChannel});
+  commands.push_back({"EXEC"});
   auto r = client_.pipeline(commands);
   if (!r) return r.error();
-  return r->back().integer == 1;
+  const Reply& exec = r->back();
+  if (exec.elements.empty()) return make_error("redis: the transaction was aborted");
+  return exec.elements.back().integer == 1;
 }
 
 Result<void> RedisTasks::ack(const std::string& entry_id) {
@@ -328,20 +366,22 @@ Result<void> RedisTasks::heartbeat(const std::string& node, const json& state, d
   return {};
 }
 
-Result<std::vector<json>> RedisTasks::nodes(double max_age_s) {
-  const long long since = now_ms() - (long long)(max_age_s * 1000);
-  auto names = client_.command({"ZRANGEBYSCORE", kNodes, std::to_string(since), "+inf"});
+Result<std::vector<json>> RedisTasks::nodes() {
+  // A node is there while its heartbeat key lives (its TTL is the node's own setting), whatever
+  // the clocks of the machines say.
+  auto names = client_.command({"ZRANGE", kNodes, "0", "-1"});
   if (!names) return names.error();
-  (void)client_.command({"ZREMRANGEBYSCORE", kNodes, "-inf", std::to_string(since - 3600000)});
+  (void)client_.command(
+      {"ZREMRANGEBYSCORE", kNodes, "-inf", std::to_string(now_ms() - 24LL * 3600 * 1000)});
   std::vector<json> out;
   if (names->elements.empty()) return out;
   std::vector<std::string> args{"MGET"};
   for (const auto& n : names->elements) args.push_back(node_key(n.str));
   auto states = client_.command(args);
   if (!states) return states.error();
-  for (const auto& s : states->elements) {
-    if (s.is_nil()) continue;
-    json j = json::parse(s.str, nullptr, false);
+  for (const auto& state : states->elements) {
+    if (state.is_nil()) continue;
+    json j = json::parse(state.str, nullptr, false);
     if (j.is_object()) out.push_back(std::move(j));
   }
   return out;

@@ -8,7 +8,8 @@
 //   result:<id>:<node>  hash: "<index>/<file name>" -> bytes, written by the node that ran it
 //   queue               stream of {task: <id>}, consumer group "nodes"; an entry is acked and
 //                       deleted once its task's outcome is stored
-//   finished            sorted set: finished task ids by finish time (clear_older_than)
+//   finished            sorted set: finished task ids by finish time (clear_older_than),
+//                       trimmed to the finished tasks' time to live
 //   seq                 counter for FIFO order
 //   node:<name>         a worker node's last heartbeat (JSON: its workers, counters), with a TTL
 //   nodes               sorted set: node names by last heartbeat (ms)
@@ -85,8 +86,11 @@ class RedisTasks {
   // Resets the idle time of entries `consumer` still owns; returns those it no longer owns.
   Result<std::vector<std::string>> keep_owned(const std::string& consumer,
                                               const std::vector<std::string>& entry_ids);
-  // Lets other nodes take the entries now (a node that stops gracefully).
-  Result<void> release(const std::vector<QueueEntry>& entries, long long idle_ms);
+  // Lets other nodes take the entries `consumer` still owns now, without counting it against
+  // the tasks, and removes the consumer from the group (a node that stops on purpose).
+  Result<void> release(const std::string& consumer, const std::vector<QueueEntry>& entries,
+                       long long idle_ms);
+  // Counts one more take-over of the task; -1 when it is gone.
   Result<long long> add_claim(const std::string& id);
   Result<std::vector<std::string>> inputs(const std::string& id, size_t count);
   // Stores the result files and the finished record, unless the task finished already or is
@@ -100,8 +104,8 @@ class RedisTasks {
   Result<void> request_release();
   Result<long long> release_requests();
   Result<void> heartbeat(const std::string& node, const nlohmann::json& state, double ttl_s);
-  // The state of every node seen within max_age_s.
-  Result<std::vector<nlohmann::json>> nodes(double max_age_s);
+  // The state of every node whose heartbeat has not expired.
+  Result<std::vector<nlohmann::json>> nodes();
 
  private:
   RedisClient& client_;

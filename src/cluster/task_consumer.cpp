@@ -20,6 +20,12 @@ using Clock = std::chrono::steady_clock;
 
 long long to_ms(double seconds) { return (long long)(seconds * 1000); }
 
+long long now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 TaskConsumer::TaskConsumer(RedisUrl url, RedisRetention retention, NodeSettings settings,
@@ -29,8 +35,10 @@ TaskConsumer::TaskConsumer(RedisUrl url, RedisRetention retention, NodeSettings 
       settings_(std::move(settings)),
       take_client_(url, 2, 5),
       sync_client_(url, 2, 5),
+      keep_client_(url, 2, 5),
       take_tasks_(take_client_, retention),
       sync_tasks_(sync_client_, retention),
+      keep_tasks_(keep_client_, retention),
       local_(local),
       runner_(runner),
       supervisor_(supervisor) {}
@@ -41,6 +49,7 @@ void TaskConsumer::start() {
   running_ = true;
   take_ = std::thread([this] { take_loop(); });
   sync_ = std::thread([this] { sync_loop(); });
+  keep_ = std::thread([this] { keep_loop(); });
   spdlog::info("event=node_started node={} engine={} capacity={} claim_after_s={}", settings_.name,
                url_.text(), settings_.capacity, settings_.claim_after_s);
 }
@@ -49,13 +58,15 @@ void TaskConsumer::stop() {
   if (!running_.exchange(false)) return;
   take_.join();
   sync_.join();
+  keep_.join();
   std::vector<QueueEntry> held;
   {
     std::lock_guard lock(mutex_);
     for (const auto& [id, f] : in_flight_) held.push_back({f.entry_id, id});
   }
-  held.insert(held.end(), retry_.begin(), retry_.end());
-  if (auto ok = sync_tasks_.release(held, to_ms(settings_.claim_after_s) + 1); !ok) {
+  for (const auto& t : retry_) held.push_back(t.entry);
+  if (auto ok = keep_tasks_.release(settings_.name, held, to_ms(settings_.claim_after_s) + 1);
+      !ok) {
     spdlog::warn("event=release_failed tasks={} error=\"{}\"", held.size(), ok.error().message);
   } else if (!held.empty()) {
     spdlog::info("event=released tasks={} (other nodes take them now)", held.size());
@@ -75,20 +86,23 @@ void TaskConsumer::take_loop() {
       spdlog::warn("event=engine_unavailable node={} error=\"{}\"", settings_.name, e.message);
     }
     reported_down = true;
+    last_failure_ms_ = now_ms();
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   };
   (void)take_tasks_.ensure_queue();
   while (running_) {
     // Entries taken while Redis failed half-way are begun again first.
     for (auto it = retry_.begin(); it != retry_.end();) {
-      it = begin(*it, false) ? retry_.erase(it) : std::next(it);
+      it = begin(*it) ? retry_.erase(it) : std::next(it);
     }
     const int room = settings_.capacity - int(in_flight_count() + retry_.size());
     if (room <= 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       continue;
     }
-    if (Clock::now() - last_claim >= std::chrono::milliseconds(to_ms(settings_.heartbeat_s))) {
+    const bool settled = now_ms() - last_failure_ms_ > to_ms(settings_.claim_after_s);
+    if (settled &&
+        Clock::now() - last_claim >= std::chrono::milliseconds(to_ms(settings_.heartbeat_s))) {
       last_claim = Clock::now();
       auto stale = take_tasks_.claim_stale(settings_.name, to_ms(settings_.claim_after_s), room);
       if (!stale) {
@@ -96,7 +110,8 @@ void TaskConsumer::take_loop() {
         continue;
       }
       for (const auto& e : *stale) {
-        if (!begin(e, true)) retry_.push_back(e);
+        Taken taken{e, true, false};
+        if (!begin(taken)) retry_.push_back(taken);
       }
       if (!stale->empty()) continue;
     }
@@ -109,12 +124,14 @@ void TaskConsumer::take_loop() {
     if (reported_down) spdlog::info("event=engine_available node={}", settings_.name);
     reported_down = false;
     for (const auto& e : *fresh) {
-      if (!begin(e, false)) retry_.push_back(e);
+      Taken taken{e, false, false};
+      if (!begin(taken)) retry_.push_back(taken);
     }
   }
 }
 
-bool TaskConsumer::begin(const QueueEntry& entry, bool claimed) {
+bool TaskConsumer::begin(Taken& taken) {
+  const QueueEntry& entry = taken.entry;
   const std::string& id = entry.task_id;
   {
     std::lock_guard lock(mutex_);
@@ -126,33 +143,39 @@ bool TaskConsumer::begin(const QueueEntry& entry, bool claimed) {
   if (id.empty()) return bool(take_tasks_.ack(entry.entry_id));
   auto snap = take_tasks_.get(id);
   if (!snap) return false;
-  if (!*snap || tasks::is_finished((*snap)->task.status)) {
-    // Cancelled, expired or delivered by another node.
+  if (!*snap) {
+    spdlog::info("task={} event=cancelled node={} (removed before it started)", id, settings_.name);
     return bool(take_tasks_.ack(entry.entry_id));
   }
+  if (tasks::is_finished((*snap)->task.status)) {
+    return bool(take_tasks_.ack(entry.entry_id));  // delivered by another node
+  }
   Task remote = (*snap)->task;
-  if (claimed) {
+  if (taken.claimed && !taken.counted) {
     auto claims = take_tasks_.add_claim(id);
     if (!claims) return false;
+    if (*claims < 0) return bool(take_tasks_.ack(entry.entry_id));  // removed meanwhile
+    taken.counted = true;
+    taken.claims = *claims;
     spdlog::warn("task={} event=taken_over node={} claims={}", id, settings_.name, *claims);
-    if (*claims >= 2) {
-      Task failed = remote;
-      failed.status = tasks::TaskStatus::kFailure;
-      failed.error_message =
-          "The task was being converted on two worker nodes that stopped answering (killed or "
-          "cut off); it is not tried a third time.";
-      failed.finished_at = tasks::unix_now();
-      if (failed.started_at == 0) failed.started_at = failed.finished_at;
-      for (auto& d : failed.documents) {
-        if (d.status != tasks::DocumentStatus::kPending) continue;
-        d.status = tasks::DocumentStatus::kFailure;
-        d.error = failed.error_message;
-      }
-      auto done = take_tasks_.finish(failed, {}, settings_.name);
-      if (!done) return false;
-      spdlog::error("task={} event=status status=failure error=\"{}\"", id, failed.error_message);
-      return bool(take_tasks_.ack(entry.entry_id));
+  }
+  if (taken.claimed && taken.claims >= 2) {
+    Task failed = remote;
+    failed.status = tasks::TaskStatus::kFailure;
+    failed.error_message =
+        "The task was being converted on two worker nodes that stopped answering (killed or "
+        "cut off); it is not tried a third time.";
+    failed.finished_at = tasks::unix_now();
+    if (failed.started_at == 0) failed.started_at = failed.finished_at;
+    for (auto& d : failed.documents) {
+      if (d.status != tasks::DocumentStatus::kPending) continue;
+      d.status = tasks::DocumentStatus::kFailure;
+      d.error = failed.error_message;
     }
+    auto done = take_tasks_.finish(failed, {}, settings_.name);
+    if (!done) return false;
+    spdlog::error("task={} event=status status=failure error=\"{}\"", id, failed.error_message);
+    return bool(take_tasks_.ack(entry.entry_id));
   }
   auto inputs = take_tasks_.inputs(id, remote.documents.size());
   if (!inputs) {
@@ -207,14 +230,21 @@ bool TaskConsumer::deliver(const std::string& id, InFlight& f, const Task& local
     doc.outcome = local.documents[i].outcome;
     doc.outcome["node"] = settings_.name;
     for (const auto& out : doc.outcome.value("outputs", json::array())) {
+      std::error_code ec;
+      const auto size = fs::file_size(out.value("path", ""), ec);
+      if (!ec) bytes += (long long)size;
+    }
+  }
+  const bool too_large = bytes > sync_tasks_.retention().max_result_bytes;
+  for (size_t i = 0; i < record.documents.size() && !too_large; ++i) {
+    for (const auto& out : record.documents[i].outcome.value("outputs", json::array())) {
       const std::string path = out.value("path", "");
       auto content = read_whole_file(path);
       if (!content) continue;  // the answer names what is missing
-      bytes += (long long)content->size();
       files[std::to_string(i) + "/" + fs::path(path).filename().string()] = std::move(*content);
     }
   }
-  if (bytes > sync_tasks_.retention().max_result_bytes) {
+  if (too_large) {
     files.clear();
     record.status = tasks::TaskStatus::kFailure;
     record.error_message = "The result is " + std::to_string(bytes) +
@@ -243,8 +273,7 @@ void TaskConsumer::drop_local(const std::string& id, const std::string& why) {
 }
 
 void TaskConsumer::sync_loop() {
-  auto last_beat = Clock::now() - std::chrono::hours(1);
-  auto last_warning = last_beat;
+  auto last_warning = Clock::now() - std::chrono::hours(1);
   while (running_) {
     std::vector<std::string> ids;
     {
@@ -291,11 +320,18 @@ void TaskConsumer::sync_loop() {
         }
       }
     }
-    if (Clock::now() - last_beat >= std::chrono::milliseconds(to_ms(settings_.heartbeat_s))) {
-      last_beat = Clock::now();
-      heartbeat();
-    }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+void TaskConsumer::keep_loop() {
+  while (running_) {
+    const auto beat = Clock::now();
+    heartbeat();
+    const auto next = beat + std::chrono::milliseconds(to_ms(settings_.heartbeat_s));
+    while (running_ && Clock::now() < next) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   }
 }
 
@@ -310,10 +346,10 @@ void TaskConsumer::heartbeat() {
     }
   }
   // Tasks given to another node (this one stalled) or removed (cancelled) stop here.
-  if (auto lost = sync_tasks_.keep_owned(settings_.name, entries); lost) {
+  if (auto lost = keep_tasks_.keep_owned(settings_.name, entries); lost) {
     for (const auto& entry : *lost) {
       const std::string& id = task_of_entry[entry];
-      auto snap = sync_tasks_.get(id);
+      auto snap = keep_tasks_.get(id);
       if (!snap) continue;
       if (!*snap) {
         spdlog::info("task={} event=cancelled node={} (removed from the engine)", id,
@@ -326,7 +362,7 @@ void TaskConsumer::heartbeat() {
       // delivers it.
     }
   }
-  if (auto release = sync_tasks_.release_requests(); release) {
+  if (auto release = keep_tasks_.release_requests(); release) {
     if (release_seen_ >= 0 && *release != release_seen_) supervisor_.release_all();
     release_seen_ = *release;
   }
@@ -344,8 +380,8 @@ void TaskConsumer::heartbeat() {
              {"workers", server::workers_document(supervisor_, runner_)}};
   auto& events = state["workers"]["events"];
   if (events.size() > 20) events.erase(events.begin(), events.end() - 20);
-  (void)sync_tasks_.heartbeat(settings_.name, state,
-                              std::max(3 * settings_.heartbeat_s, settings_.claim_after_s));
+  (void)keep_tasks_.heartbeat(settings_.name, state,
+                              settings_.claim_after_s + 3 * settings_.heartbeat_s);
 }
 
 }  // namespace ocrserve::cluster

@@ -56,11 +56,19 @@ class TaskConsumer {
     tasks::Task remote;  // the record as it was taken
     bool started_reported = false;
   };
+  // An entry taken from the queue and not begun yet.
+  struct Taken {
+    QueueEntry entry;
+    bool claimed = false;  // taken over from a node that stopped answering
+    bool counted = false;  // ... and the take-over is counted on the task
+    long long claims = 0;  // the task's take-overs, this one included
+  };
 
-  void take_loop();
-  void sync_loop();
+  void take_loop();  // new entries and take-overs
+  void sync_loop();  // local progress -> Redis, deliveries
+  void keep_loop();  // heartbeats: entries held, node state, lost and cancelled tasks
   // Fetches the record and inputs and starts the conversion. false: Redis failed (try again).
-  bool begin(const QueueEntry& entry, bool claimed);
+  bool begin(Taken& taken);
   // Stores a finished task's outcome and acks it. false: Redis failed (try again).
   bool deliver(const std::string& id, InFlight& f, const tasks::Task& local);
   void heartbeat();
@@ -69,17 +77,21 @@ class TaskConsumer {
 
   const RedisUrl url_;
   const NodeSettings settings_;
-  RedisClient take_client_, sync_client_;
-  RedisTasks take_tasks_, sync_tasks_;
+  // One connection per thread, so that a long delivery never delays a heartbeat.
+  RedisClient take_client_, sync_client_, keep_client_;
+  RedisTasks take_tasks_, sync_tasks_, keep_tasks_;
   tasks::TaskRegistry& local_;
   server::TaskRunner& runner_;
   supervisor::Supervisor& supervisor_;
   std::atomic<bool> running_{false};
   std::mutex mutex_;
   std::map<std::string, InFlight> in_flight_;  // guarded by mutex_
-  std::vector<QueueEntry> retry_;              // take thread only: entries to begin again
-  long long release_seen_ = -1;                // sync thread only
-  std::thread take_, sync_;
+  std::vector<Taken> retry_;                   // take thread only: entries to begin again
+  long long release_seen_ = -1;                // keep thread only
+  // When Redis last failed the take thread (ms since the epoch): after an outage every held
+  // entry looks idle, so take-overs wait claim_after_s for the owners' heartbeats to resume.
+  std::atomic<long long> last_failure_ms_{0};
+  std::thread take_, sync_, keep_;
 };
 
 }  // namespace ocrserve::cluster

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <opencv2/imgproc.hpp>
 #include <iostream>
+#include <opencv2/imgproc.hpp>
 #include <string>
 
 #include "ocr/ocr_engine.h"
@@ -133,8 +133,8 @@ TEST(ModelRewrite, Int8RecognizerReadsTheSameText) {
     const std::string f = text_of(**float_engine), q = text_of(**int8_engine);
     const double same = testkit::word_f1(f, q).f1;
     const double truth = testkit::word_f1(clean.text(), q).f1;
-    std::cout << "[ int8 ] " << (page == &clean ? "clean" : "scan-like")
-              << ": F1 against float " << same << ", against the truth " << truth
+    std::cout << "[ int8 ] " << (page == &clean ? "clean" : "scan-like") << ": F1 against float "
+              << same << ", against the truth " << truth
               << " (float: " << testkit::word_f1(clean.text(), f).f1 << ")\n";
     EXPECT_GE(same, 0.97);
     EXPECT_GE(truth, 0.97);

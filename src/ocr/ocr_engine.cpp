@@ -102,8 +102,8 @@ Result<Sessions> create_sessions(const ModelBundle& models, const EngineOptions&
   SessionConfig rec_config = config;
   if (device == Device::kCpu) rec_config.intra_op_threads = 1;
   const bool int8 = device == Device::kCpu && options.rec.int8 && !models.rec_int8.empty();
-  auto rec = OnnxModel::create(int8 ? models.rec_int8 : models.rec, rec_config,
-                               int8 ? "rec-int8" : "rec");
+  auto rec =
+      OnnxModel::create(int8 ? models.rec_int8 : models.rec, rec_config, int8 ? "rec-int8" : "rec");
   if (!rec) return rec.error();
   return Sessions{std::move(det).value(), std::move(cls).value(), std::move(rec).value()};
 }
