@@ -130,9 +130,7 @@ std::optional<TaskSnapshot> RedisEngine::wait_until(
       if (snap) return *snap;
       if (last) return last;
       // Never read: Redis was away the whole time, which is not "no such task".
-      throw server::HttpError(
-          503, "The task store is unavailable (" + snap.error().message + "); retry later.",
-          {{"Retry-After", "5"}});
+      throw server::store_unavailable(snap.error().message);
     }
   }
 }
@@ -181,9 +179,7 @@ size_t RedisEngine::clear_older_than(double seconds) {
 server::ApiResponse RedisEngine::result_response(const Task& task) {
   auto files = tasks_.result_files(task.result_key);
   if (!files) {
-    throw server::HttpError(
-        503, "The task store is unavailable (" + files.error().message + "); retry later.",
-        {{"Retry-After", "5"}});
+    throw server::store_unavailable(files.error().message);
   }
   // Unpacked into a folder of this request's own, read back by the answer, then removed.
   const fs::path dir = fs::absolute(result_dir(task.id + "-" + tasks::TaskRegistry::new_id()));
@@ -307,9 +303,7 @@ std::string RedisEngine::metrics() {
 
 void RedisEngine::release_workers() {
   if (auto ok = tasks_.request_release(); !ok) {
-    throw server::HttpError(
-        503, "The task store is unavailable (" + ok.error().message + "); retry later.",
-        {{"Retry-After", "5"}});
+    throw server::store_unavailable(ok.error().message);
   }
 }
 

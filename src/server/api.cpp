@@ -141,10 +141,6 @@ void Api::authorize(const ApiRequest& request) const {
 ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& options, bool async) {
   require_api_node();
   check_source_count(uploads.size());
-  const auto engine_down = [](const Error& e) {
-    return HttpError(503, "The task store is unavailable (" + e.message + "); retry later.",
-                     {{"Retry-After", kRetryAfterSeconds}});
-  };
   const long long max_file = max_file_bytes();
   for (const auto& u : uploads) {
     if (u.bytes.empty()) throw HttpError(400, "The file '" + u.filename + "' is empty.");
@@ -155,7 +151,7 @@ ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& optio
     }
   }
   const auto unfinished = engine_.unfinished_count();
-  if (!unfinished) throw engine_down(unfinished.error());
+  if (!unfinished) throw store_unavailable(unfinished.error().message);
   if (settings_.queue_max_size > 0 && *unfinished >= size_t(settings_.queue_max_size)) {
     throw HttpError(503,
                     "The queue is full (" + std::to_string(settings_.queue_max_size) +
@@ -193,7 +189,7 @@ ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& optio
   if (!sync_directory(spool) || !sync_directory(spool.parent_path())) {
     throw HttpError(507, "cannot store the upload in the data directory");
   }
-  if (auto ok = engine_.submit(task); !ok) throw engine_down(ok.error());
+  if (auto ok = engine_.submit(task); !ok) throw store_unavailable(ok.error().message);
   stored = true;
   for (const auto& note : options.notes) spdlog::info("task={} note=\"{}\"", task.id, note);
   if (async) return ApiResponse::json(task_status_json(task, engine_.position(task)));
@@ -390,9 +386,7 @@ Task Api::require_task(const ApiRequest& request) {
   if (it == request.path_params.end()) throw HttpError(404, "Task not found.");
   auto snap = engine_.get(it->second);
   if (!snap) {
-    throw HttpError(503,
-                    "The task store is unavailable (" + snap.error().message + "); retry later.",
-                    {{"Retry-After", kRetryAfterSeconds}});
+    throw store_unavailable(snap.error().message);
   }
   if (!*snap) throw HttpError(404, "Task not found.");
   return (*snap)->task;

@@ -73,6 +73,12 @@ class HttpError : public std::runtime_error {
   std::vector<std::pair<std::string, std::string>> headers_;
 };
 
+// 503 with Retry-After: the task store (SQLite, Redis) did not answer; `why` says what failed.
+inline HttpError store_unavailable(const std::string& why) {
+  return HttpError(503, "The task store is unavailable (" + why + "); retry later.",
+                   {{"Retry-After", "5"}});
+}
+
 // One FastAPI-style validation error entry.
 inline nlohmann::json validation_error(std::vector<nlohmann::json> loc, const std::string& msg,
                                        const std::string& type,
