@@ -101,7 +101,12 @@ Result<Sessions> create_sessions(const ModelBundle& models, const EngineOptions&
   // Recognition runs batches on several threads at once, each Run single-threaded.
   SessionConfig rec_config = config;
   if (device == Device::kCpu) rec_config.intra_op_threads = 1;
-  const bool int8 = device == Device::kCpu && options.rec.int8 && !models.rec_int8.empty();
+  // Int8 with the CPU's own input shapes only (one line per run, widths rounded to 8 columns):
+  // its activation ranges were measured on those, and wide padding or blank lines in a batch
+  // fall outside them.
+  const RecognizerOptions& r = options.rec;
+  const bool int8 = device == Device::kCpu && r.int8 && !models.rec_int8.empty() && r.batch <= 1 &&
+                    r.width_bucket <= 8 && !r.fill_batches && !r.pad_to_min_width;
   auto rec =
       OnnxModel::create(int8 ? models.rec_int8 : models.rec, rec_config, int8 ? "rec-int8" : "rec");
   if (!rec) return rec.error();

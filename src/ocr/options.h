@@ -76,7 +76,8 @@ struct RecognizerOptions {
   // On the CPU, run the recognizer whose pointwise convolutions are int8
   // (ch_PP-OCRv4_rec_infer.int8.onnx from scripts/quantize-rec) when the models folder has it:
   // on 28 real manual pages, the same word F1 in less time (docs/benchmarks/ocr-real-pages.md).
-  // CUDA always runs the float model.
+  // CUDA always runs the float model, and so does the CPU with other input shapes than its own
+  // (--rec-batch above 1, --rec-width-bucket above 8, --rec-pad).
   bool int8 = true;
 };
 
