@@ -2,93 +2,21 @@
 // on, fsync always), an API node and worker nodes as real `ocrserve` processes with CPU workers,
 // text-layer PDFs made here. The failures of the Redis engine: a node killed with tasks in
 // flight, Redis restarted, Redis stopped, a sync wait given up.
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <map>
 #include <mutex>
 #include <regex>
 #include <set>
 
 #include "cluster/redis_client.h"
+#include "cluster/redis_test_server.h"
 #include "server/serve_fixture.h"
 #include "testkit/pdf_renderer.h"
 
 namespace ocrserve::server_testing {
 namespace {
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-// redis-server in the foreground, its AOF in `dir` (so a restart finds what was written).
-class RedisServer {
- public:
-  RedisServer(fs::path dir, int port) : dir_(std::move(dir)), port_(port) {
-    fs::create_directories(dir_);
-    start();
-  }
-  ~RedisServer() { kill9(); }
-
-  std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
-
-  void start() {
-    std::vector<std::string> args = {"/usr/bin/redis-server",
-                                     "--port",
-                                     std::to_string(port_),
-                                     "--bind",
-                                     "127.0.0.1",
-                                     "--dir",
-                                     dir_.string(),
-                                     "--appendonly",
-                                     "yes",
-                                     "--appendfsync",
-                                     "always",
-                                     "--save",
-                                     "",
-                                     "--logfile",
-                                     (dir_ / "redis.log").string()};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    cluster::RedisClient client(*cluster::parse_redis_url(url()), 1, 1);
-    for (int i = 0; i < 100; ++i) {
-      if (auto r = client.command({"PING"}); r) return;
-      std::this_thread::sleep_for(50ms);
-    }
-    ADD_FAILURE() << "redis-server did not start:\n" << slurp(dir_ / "redis.log");
-  }
-  void kill9() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = 0;
-  }
-  void stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = 0;
-  }
-
- private:
-  fs::path dir_;
-  int port_;
-  pid_t pid_ = 0;
-};
+using cluster::testing::free_port;
+using cluster::testing::RedisServer;
 
 bool process_gone(pid_t pid) {
   const std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
@@ -472,23 +400,6 @@ TEST_F(Cluster, WorkerNodeAnswersHealthAndMetricsButTakesNoSubmissions) {
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, 404);
   EXPECT_NE(refused->body.find("worker node"), std::string::npos);
-}
-
-TEST(RedisUrl, ParsesHostPortDatabaseAndPassword) {
-  auto u = cluster::parse_redis_url("redis://:secret@10.0.0.5:6380/2");
-  ASSERT_TRUE(u) << u.error().message;
-  EXPECT_EQ(u->host, "10.0.0.5");
-  EXPECT_EQ(u->port, 6380);
-  EXPECT_EQ(u->db, 2);
-  EXPECT_EQ(u->password, "secret");
-  EXPECT_EQ(u->text(), "redis://10.0.0.5:6380/2");  // no password in logs
-  auto d = cluster::parse_redis_url("redis://cache");
-  ASSERT_TRUE(d);
-  EXPECT_EQ(d->port, 6379);
-  EXPECT_EQ(d->db, 0);
-  EXPECT_FALSE(cluster::parse_redis_url("http://cache:6379"));
-  EXPECT_FALSE(cluster::parse_redis_url("redis://cache:99999"));
-  EXPECT_FALSE(cluster::parse_redis_url("redis://cache:6379/x"));
 }
 
 }  // namespace
