@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "common/whole_file.h"
@@ -178,38 +177,13 @@ size_t RedisEngine::clear_older_than(double seconds) {
 
 server::ApiResponse RedisEngine::result_response(const Task& task) {
   auto files = tasks_.result_files(task.result_key);
-  if (!files) {
-    throw server::store_unavailable(files.error().message);
-  }
-  // Unpacked into a folder of this request's own, read back by the answer, then removed.
-  const fs::path dir = fs::absolute(result_dir(task.id + "-" + tasks::TaskRegistry::new_id()));
-  struct Cleanup {
-    fs::path dir;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-    }
-  } cleanup{dir};
-  Task local = task;
-  for (size_t i = 0; i < local.documents.size(); ++i) {
-    auto& doc = local.documents[i];
-    const fs::path doc_dir = dir / std::to_string(i);
-    std::error_code ec;
-    fs::create_directories(doc_dir, ec);
-    doc.output_dir = doc_dir.string();
-    json outputs = doc.outcome.value("outputs", json::array());
-    for (auto& out : outputs) {
-      const std::string name = fs::path(out.value("path", "")).filename().string();
-      const fs::path path = doc_dir / name;
-      if (auto it = files->find(std::to_string(i) + "/" + name); it != files->end()) {
-        std::ofstream(path, std::ios::binary)
-            .write(it->second.data(), std::streamsize(it->second.size()));
-      }
-      out["path"] = path.string();
-    }
-    if (doc.outcome.contains("outputs")) doc.outcome["outputs"] = outputs;
-  }
-  return server::task_result_response(local);
+  if (!files) throw server::store_unavailable(files.error().message);
+  return server::task_result_response(
+      task, [&](size_t index, const std::string& path) -> Result<std::string> {
+        auto it = files->find(result_file_field(index, path));
+        if (it == files->end()) return make_error("no result file " + path);
+        return it->second;
+      });
 }
 
 json RedisEngine::workers() {

@@ -1,6 +1,7 @@
 #include "cluster/redis_tasks.h"
 
 #include <chrono>
+#include <filesystem>
 
 namespace ocrserve::cluster {
 
@@ -118,6 +119,10 @@ long long now_ms() {
 }
 
 }  // namespace
+
+std::string result_file_field(size_t index, const std::string& path) {
+  return std::to_string(index) + "/" + std::filesystem::path(path).filename().string();
+}
 
 RedisTasks::RedisTasks(RedisClient& client, RedisRetention retention)
     : client_(client), retention_(retention) {}

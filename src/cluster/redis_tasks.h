@@ -52,6 +52,9 @@ struct QueueEntry {
   std::string task_id;
 };
 
+// The field of output file `path` of document `index` in a task's result hash.
+std::string result_file_field(size_t index, const std::string& path);
+
 class RedisTasks {
  public:
   RedisTasks(RedisClient& client, RedisRetention retention);

@@ -241,7 +241,7 @@ bool TaskConsumer::deliver(const std::string& id, InFlight& f, const Task& local
       const std::string path = out.value("path", "");
       auto content = read_whole_file(path);
       if (!content) continue;  // the answer names what is missing
-      files[std::to_string(i) + "/" + fs::path(path).filename().string()] = std::move(*content);
+      files[result_file_field(i, path)] = std::move(*content);
     }
   }
   if (too_large) {
@@ -370,9 +370,7 @@ void TaskConsumer::heartbeat() {
              {"address", settings_.address},
              {"capacity", settings_.capacity},
              {"in_flight", entries.size()},
-             {"seen_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count()},
+             {"seen_ms", now_ms()},
              {"tasks",
               {{"accepted", runner_.accepted_total()},
                {"success", runner_.succeeded_total()},

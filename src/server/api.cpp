@@ -24,8 +24,6 @@ using tasks::Task;
 
 namespace {
 
-// What a 503 tells the client to wait before it tries again.
-constexpr const char* kRetryAfterSeconds = "5";
 // The longest a status poll may wait for a change (?wait=S is capped to it).
 constexpr double kMaxPollWaitSeconds = 300;
 
@@ -139,7 +137,6 @@ void Api::authorize(const ApiRequest& request) const {
 }
 
 ApiResponse Api::submit(std::vector<Upload> uploads, const ConvertOptions& options, bool async) {
-  require_api_node();
   check_source_count(uploads.size());
   const long long max_file = max_file_bytes();
   for (const auto& u : uploads) {
@@ -380,20 +377,18 @@ ApiResponse Api::convert_source(const ApiRequest& request, bool async) {
   return submit(std::move(uploads), options, async);
 }
 
-Task Api::require_task(const ApiRequest& request) {
+tasks::TaskSnapshot Api::require_task(const ApiRequest& request) {
   require_api_node();
   auto it = request.path_params.find("task_id");
   if (it == request.path_params.end()) throw HttpError(404, "Task not found.");
   auto snap = engine_.get(it->second);
-  if (!snap) {
-    throw store_unavailable(snap.error().message);
-  }
+  if (!snap) throw store_unavailable(snap.error().message);
   if (!*snap) throw HttpError(404, "Task not found.");
-  return (*snap)->task;
+  return **snap;
 }
 
 ApiResponse Api::poll(const ApiRequest& request) {
-  Task task = require_task(request);
+  tasks::TaskSnapshot snap = require_task(request);
   double wait = 0;
   const std::string w = request.query_value("wait", "0");
   try {
@@ -403,21 +398,19 @@ ApiResponse Api::poll(const ApiRequest& request) {
         422, json::array({validation_error({"query", "wait"}, "Input should be a valid number",
                                            "float_parsing", w)}));
   }
-  if (wait > 0 && !tasks::is_finished(task.status)) {
+  if (wait > 0 && !tasks::is_finished(snap.task.status)) {
     const auto deadline =
         std::chrono::steady_clock::now() +
         std::chrono::milliseconds(long(std::min(wait, kMaxPollWaitSeconds) * 1000));
-    auto now = engine_.get(task.id);
-    std::optional<tasks::TaskSnapshot> snap = now ? *now : std::nullopt;
-    if (snap) snap = engine_.wait_for_change(task.id, snap->version, deadline);
-    if (!snap) throw HttpError(404, "Task not found.");
-    task = snap->task;
+    auto changed = engine_.wait_for_change(snap.task.id, snap.version, deadline);
+    if (!changed) throw HttpError(404, "Task not found.");
+    snap = std::move(*changed);
   }
-  return ApiResponse::json(task_status_json(task, engine_.position(task)));
+  return ApiResponse::json(task_status_json(snap.task, engine_.position(snap.task)));
 }
 
 ApiResponse Api::result(const ApiRequest& request) {
-  const Task task = require_task(request);
+  const Task task = require_task(request).task;
   if (!tasks::is_finished(task.status)) {
     throw HttpError(404, "Task result not found. Please wait for a completion status.");
   }

@@ -64,7 +64,8 @@ class Api {
   void check_source_count(size_t n) const;
   // The largest document accepted: max_file_size, else the request size limit.
   long long max_file_bytes() const;
-  tasks::Task require_task(const ApiRequest& request);
+  // The task the path names, as it is now (404 when there is none, 503 when the store is away).
+  tasks::TaskSnapshot require_task(const ApiRequest& request);
   // 404 on a worker node: it takes tasks from the engine, not from clients.
   void require_api_node() const;
 

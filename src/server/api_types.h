@@ -73,10 +73,13 @@ class HttpError : public std::runtime_error {
   std::vector<std::pair<std::string, std::string>> headers_;
 };
 
+// What a 503 asks the client to wait, in seconds.
+inline constexpr const char* kRetryAfterSeconds = "5";
+
 // 503 with Retry-After: the task store (SQLite, Redis) did not answer; `why` says what failed.
 inline HttpError store_unavailable(const std::string& why) {
   return HttpError(503, "The task store is unavailable (" + why + "); retry later.",
-                   {{"Retry-After", "5"}});
+                   {{"Retry-After", kRetryAfterSeconds}});
 }
 
 // One FastAPI-style validation error entry.

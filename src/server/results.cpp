@@ -15,8 +15,9 @@ using tasks::Task;
 namespace {
 
 // A result file the worker wrote; a missing one is the server's fault (500).
-std::string result_file(const Task& t, const std::string& path) {
-  auto content = read_whole_file(path);
+std::string result_file(const Task& t, const ResultFileReader& read, size_t index,
+                        const std::string& path) {
+  auto content = read ? read(index, path) : read_whole_file(path);
   if (!content) throw HttpError(500, "the result files of task " + t.id + " are missing");
   return std::move(content).value();
 }
@@ -92,7 +93,7 @@ json task_status_json(const Task& t, size_t queue_position) {
   return status;
 }
 
-ApiResponse task_result_response(const Task& t) {
+ApiResponse task_result_response(const Task& t, const ResultFileReader& read) {
   // Pictures written as files (image_export_mode=referenced) only travel in a zip.
   bool files = false;
   for (const auto& d : t.documents) {
@@ -103,10 +104,10 @@ ApiResponse task_result_response(const Task& t) {
   const bool zip = t.options.zip || t.documents.size() > 1 || files;
   if (zip) {
     ZipWriter writer;
-    for (const auto& d : t.documents) {
-      for (const auto& out : d.outcome.value("outputs", json::array())) {
+    for (size_t i = 0; i < t.documents.size(); ++i) {
+      for (const auto& out : t.documents[i].outcome.value("outputs", json::array())) {
         const std::string path = out.value("path", "");
-        const std::string content = result_file(t, path);
+        const std::string content = result_file(t, read, i, path);
         writer.add(out.value("name", std::filesystem::path(path).filename().string()), content);
       }
     }
@@ -123,7 +124,7 @@ ApiResponse task_result_response(const Task& t) {
     const auto& d = t.documents.front();
     document["filename"] = d.filename;
     for (const auto& out : d.outcome.value("outputs", json::array())) {
-      const std::string content = result_file(t, out.value("path", ""));
+      const std::string content = result_file(t, read, 0, out.value("path", ""));
       const std::string format = out.value("format", "");
       if (format == "md") document["md_content"] = content;
       if (format == "html") document["html_content"] = content;
