@@ -50,6 +50,10 @@ CLI::Option_group* add_ocr_tuning_flags(CLI::App& app, ocr::EngineOptions& o,
                 "insert a word space where the space probability between two characters exceeds "
                 "this (0 = off)")
       ->capture_default_str();
+  g->add_option("--word-list", o.rec.word_list,
+                "words that rejoin a word a recovered space split (\"st ream\"), one per line; "
+                "off = keep every recovered space")
+      ->capture_default_str();
   return g;
 }
 

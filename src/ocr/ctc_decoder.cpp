@@ -126,6 +126,7 @@ DecodedText CtcDecoder::decode(const float* probs, int steps, int classes,
       const float needed = wide ? space_threshold : kTightGapFactor * space_threshold;
       if (between_latin && e.space_before > needed && !closes(e.ch) &&
           !opens(last.ch.empty() ? '\0' : last.ch.back())) {
+        out.recovered_spaces.push_back(out.text.size());
         out.text += ' ';
         ++out.spaces_inserted;
       }

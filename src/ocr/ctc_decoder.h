@@ -11,6 +11,7 @@ struct DecodedText {
   std::string text;         // UTF-8
   float confidence = 0;     // mean of the kept characters' probabilities (0 when empty)
   int spaces_inserted = 0;  // spaces recovered from frame gaps
+  std::vector<size_t> recovered_spaces;  // their byte offsets in text
 };
 
 class CtcDecoder {

@@ -56,6 +56,7 @@ TEST(CtcDecoder, RecoversASpaceFromTheSpaceProbabilityBetweenWords) {
   const auto d = decode(f);
   EXPECT_EQ(d.text, "ab c");
   EXPECT_EQ(d.spaces_inserted, 1);
+  EXPECT_EQ(d.recovered_spaces, std::vector<size_t>{2});
   EXPECT_EQ(decode(f, 0.0f).text, "abc");  // recovery off
 }
 

@@ -10,11 +10,13 @@
 #include <iterator>
 #include <numeric>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 
 #include "common/whole_file.h"
 #include "ocr/classifier.h"
 #include "ocr/detector.h"
 #include "ocr/recognizer.h"
+#include "ocr/split_words.h"
 #include "ocr/text_crop.h"
 
 #ifndef OCRSERVE_DEFAULT_MODELS_DIR
@@ -77,6 +79,7 @@ struct OcrEngine::Impl {
   Detector detector;
   Classifier classifier;
   Recognizer recognizer;
+  std::optional<WordList> words;  // none when rejoining split words is off
 };
 
 OcrEngine::OcrEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -171,6 +174,17 @@ Result<std::unique_ptr<OcrEngine>> OcrEngine::create(std::shared_ptr<const Model
     return make_error(device == Device::kCuda ? cuda_error_hint(sessions.error().message)
                                               : sessions.error().message);
   }
+  std::optional<WordList> words;
+  if (options.rec.word_list != "off") {
+    auto list = WordList::load(options.rec.word_list);
+    if (list) {
+      words = std::move(list).value();
+    } else if (options.rec.word_list == kDefaultWordList) {
+      words = WordList();  // the page's own words only
+    } else {
+      return list.error();
+    }
+  }
   const bool cuda = device == Device::kCuda;
   EngineOptions resolved = options;
   if (resolved.rec.batch == 0) resolved.rec.batch = cuda ? 6 : 1;
@@ -181,7 +195,8 @@ Result<std::unique_ptr<OcrEngine>> OcrEngine::create(std::shared_ptr<const Model
   auto impl = std::unique_ptr<Impl>(new Impl{
       resolved, device, fallback_reason, Detector(std::move(sessions->det), resolved.det),
       Classifier(std::move(sessions->cls), resolved.cls),
-      Recognizer(std::move(sessions->rec), CtcDecoder::from_keys(models->keys), resolved.rec)});
+      Recognizer(std::move(sessions->rec), CtcDecoder::from_keys(models->keys), resolved.rec),
+      std::move(words)});
   auto engine = std::unique_ptr<OcrEngine>(new OcrEngine(std::move(impl)));
   if (resolved.warmup == 1 || (resolved.warmup == 0 && cuda)) {
     if (auto warm = engine->warm_up(); !warm) return warm.error();
@@ -413,6 +428,15 @@ Result<std::vector<PageOcr>> OcrEngine::recognize_pages(
       w->result.timings.cls_ms += ms_since(start);
     }
     w->result.lines_rotated = static_cast<int>(w->turned.size());
+    if (impl_->words) {
+      std::vector<RecoveredText> recovered;
+      for (DecodedText& t : w->texts) {
+        if (!t.text.empty() && t.confidence >= o.rec.text_score) {
+          recovered.push_back({&t.text, &t.recovered_spaces});
+        }
+      }
+      w->result.words_rejoined = rejoin_split_words(recovered, *impl_->words);
+    }
     for (size_t i = 0; i < w->texts.size(); ++i) {
       DecodedText& t = w->texts[i];
       if (t.text.empty() || t.confidence < o.rec.text_score) continue;

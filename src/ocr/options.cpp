@@ -1,5 +1,7 @@
 #include "ocr/options.h"
 
+#include <filesystem>
+
 namespace ocrserve::ocr {
 
 Result<Device> parse_device(const std::string& name) {
@@ -55,6 +57,9 @@ Result<void> validate(const EngineOptions& o) {
            require(o.rec.text_score >= 0 && o.rec.text_score <= 1, "rec text_score must be 0..1"),
            require(o.rec.space_threshold >= 0 && o.rec.space_threshold < 1,
                    "rec space_threshold must be in [0,1)"),
+           require(o.rec.word_list == "off" || o.rec.word_list == kDefaultWordList ||
+                       std::filesystem::is_regular_file(o.rec.word_list),
+                   "rec word_list must be a readable file or \"off\""),
        }) {
     if (!r) return r;
   }

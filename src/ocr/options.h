@@ -50,6 +50,8 @@ struct ClassifierOptions {
   int image_height = 48;
 };
 
+inline constexpr const char* kDefaultWordList = "/usr/share/dict/american-english";
+
 struct RecognizerOptions {
   // Lines per model run; 0 = by device: 1 on the CPU (measured at 1 thread: 3.8 s/page with
   // batches of 1 vs 8.2 s with RapidOCR's 6, which pads and thrashes the cache), 6 on CUDA.
@@ -73,6 +75,9 @@ struct RecognizerOptions {
   // the CTC frames between them exceeded this (0 = never): the Chinese+English model often
   // drops spaces between English words, but its space probability still rises there.
   float space_threshold = 0.008f;
+  // Words that rejoin a word a recovered space split ("st ream"), one per line (split_words.h):
+  // Debian's wamerican by default (without it, only the page's own words), "off" for none.
+  std::string word_list = kDefaultWordList;
   // On the CPU, run the recognizer whose pointwise convolutions are int8
   // (ch_PP-OCRv4_rec_infer.int8.onnx from scripts/quantize-rec) when the models folder has it:
   // on 28 real manual pages, the same word F1 in less time (docs/benchmarks/ocr-real-pages.md).

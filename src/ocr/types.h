@@ -38,6 +38,7 @@ struct PageOcr {
   StageTimings timings;
   int lines_detected = 0;  // before the confidence filter
   int lines_rotated = 0;   // turned 180 degrees by the classifier
+  int words_rejoined = 0;  // recovered word spaces taken out again (split_words.h)
   bool classifier_ran = false;
 };
 
