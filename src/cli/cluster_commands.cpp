@@ -93,6 +93,7 @@ class LocalNode {
   supervisor::Supervisor& workers() { return *workers_; }
   server::TaskRunner& runner() { return runner_; }
   tasks::TaskRegistry& registry() { return registry_; }
+  Result<void> check_redis() const { return consumer_->check_redis(); }
 
  private:
   LocalNode(const supervisor::SupervisorConfig& config, const fs::path& dir)
@@ -121,6 +122,7 @@ int run_node(Flags& f) {
   auto node = LocalNode::start(f, *url, address_of(f));
   if (!node) return refuse("node", node.error().message);
   server::LocalEngine engine((*node)->registry(), (*node)->workers(), (*node)->runner());
+  engine.set_ready_check([&node] { return (*node)->check_redis(); });
   server::Api api(f.settings, engine);
   const int status = serve_http(
       f, api, &(*node)->workers(), stop_signals, [&] { (*node)->registry().stop_waiting(); },

@@ -327,6 +327,10 @@ TEST_F(Cluster, SubmitWhileRedisIsDownGets503AndWorkResumesAfter) {
   auto poll = api_->client().Get("/v1/status/poll/" + before);
   ASSERT_TRUE(poll);
   EXPECT_EQ(poll->status, 503) << poll->body;
+  auto ready = api_->client().Get("/ready");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 503) << ready->body;
+  EXPECT_NE(ready->body.find("Redis"), std::string::npos) << ready->body;
 
   redis_->start();
   std::string after;
@@ -338,6 +342,9 @@ TEST_F(Cluster, SubmitWhileRedisIsDownGets503AndWorkResumesAfter) {
   ASSERT_FALSE(after.empty());
   EXPECT_EQ(wait_done(after).value("task_status", ""), "success");
   EXPECT_NE(markdown(after).find("Document 5"), std::string::npos);
+  auto ready_again = api_->client().Get("/ready");
+  ASSERT_TRUE(ready_again);
+  EXPECT_EQ(ready_again->status, 200) << ready_again->body;
   // The task finished before the outage is still there.
   EXPECT_NE(markdown(before).find("Document 3"), std::string::npos);
 }
@@ -400,6 +407,34 @@ TEST_F(Cluster, WorkerNodeAnswersHealthAndMetricsButTakesNoSubmissions) {
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, 404);
   EXPECT_NE(refused->body.find("worker node"), std::string::npos);
+}
+
+// A worker node is ready only while Redis answers its heartbeats.
+TEST_F(Cluster, WorkerNodeIsNotReadyWhileRedisIsDown) {
+  api();
+  ServerProcess& a = node("a");
+  auto status_of_ready = [&] {
+    auto r = a.client().Get("/ready");
+    return r ? r->status : 0;
+  };
+  auto wait_ready_status = [&](int wanted) {
+    for (int i = 0; i < 150; ++i) {
+      if (status_of_ready() == wanted) return true;
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  };
+  ASSERT_TRUE(wait_ready_status(200));
+  redis_->stop();
+  ASSERT_TRUE(wait_ready_status(503));
+  auto down = a.client().Get("/ready");
+  ASSERT_TRUE(down);
+  EXPECT_NE(down->body.find("Redis"), std::string::npos) << down->body;
+  auto health = a.client().Get("/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);  // alive, only not ready
+  redis_->start();
+  EXPECT_TRUE(wait_ready_status(200));
 }
 
 }  // namespace

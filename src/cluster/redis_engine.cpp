@@ -75,6 +75,13 @@ std::string RedisEngine::result_dir(const std::string& id) const {
   return (fs::path(data_dir_) / "results" / id).string();
 }
 
+Result<void> RedisEngine::check_ready() {
+  if (auto pong = client_.command({"PING"}); !pong) {
+    return make_error("Redis at " + url_.text() + " does not answer: " + pong.error().message);
+  }
+  return {};
+}
+
 Result<size_t> RedisEngine::unfinished_count() {
   auto counts = tasks_.queue_counts();
   if (!counts) return counts.error();

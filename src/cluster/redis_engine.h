@@ -38,6 +38,7 @@ class RedisEngine : public server::TaskEngine {
   void mark_fetched(const std::string& id) override;
   size_t clear_older_than(double seconds) override;
   size_t position(const tasks::Task&) override { return 0; }
+  Result<void> check_ready() override;
   server::ApiResponse result_response(const tasks::Task& task) override;
   nlohmann::json workers() override;
   std::string metrics() override;

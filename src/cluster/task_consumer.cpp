@@ -378,8 +378,13 @@ void TaskConsumer::heartbeat() {
              {"workers", server::workers_document(supervisor_, runner_)}};
   auto& events = state["workers"]["events"];
   if (events.size() > 20) events.erase(events.begin(), events.end() - 20);
-  (void)keep_tasks_.heartbeat(settings_.name, state,
-                              settings_.claim_after_s + 3 * settings_.heartbeat_s);
+  heartbeat_answered_ = static_cast<bool>(keep_tasks_.heartbeat(
+      settings_.name, state, settings_.claim_after_s + 3 * settings_.heartbeat_s));
+}
+
+Result<void> TaskConsumer::check_redis() const {
+  if (heartbeat_answered_) return {};
+  return make_error("Redis at " + url_.text() + " did not answer the node's last heartbeat");
 }
 
 }  // namespace ocrserve::cluster

@@ -46,6 +46,8 @@ class TaskConsumer {
   TaskConsumer& operator=(const TaskConsumer&) = delete;
 
   void start();
+  // Whether Redis answered this node's last heartbeat: an error saying it did not (/ready).
+  Result<void> check_redis() const;
   // Stops taking tasks; the tasks it holds go to other nodes at once. Call before the runner
   // and the supervisor go.
   void stop();
@@ -91,6 +93,7 @@ class TaskConsumer {
   // When Redis last failed the take thread (ms since the epoch): after an outage every held
   // entry looks idle, so take-overs wait claim_after_s for the owners' heartbeats to resume.
   std::atomic<long long> last_failure_ms_{0};
+  std::atomic<bool> heartbeat_answered_{true};
   std::thread take_, sync_, keep_;
 };
 

@@ -455,6 +455,9 @@ ApiResponse Api::health(const ApiRequest&) { return ApiResponse::json({{"status"
 
 ApiResponse Api::ready(const ApiRequest&) {
   if (!ready_) throw HttpError(503, "Readiness check failed");
+  if (auto ok = engine_.check_ready(); !ok) {
+    throw HttpError(503, "Readiness check failed: " + ok.error().message);
+  }
   return ApiResponse::json({{"status", "ok"}});
 }
 

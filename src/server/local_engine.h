@@ -2,6 +2,8 @@
 // this process's worker supervisor.
 #pragma once
 
+#include <functional>
+
 #include "server/task_engine.h"
 #include "server/task_runner.h"
 #include "supervisor/supervisor.h"
@@ -29,6 +31,9 @@ class LocalEngine : public TaskEngine {
   void mark_fetched(const std::string& id) override;
   size_t clear_older_than(double seconds) override;
   size_t position(const tasks::Task& task) override;
+  // A worker node's engine is ready only while its queue (Redis) answers.
+  void set_ready_check(std::function<Result<void>()> check) { ready_check_ = std::move(check); }
+  Result<void> check_ready() override { return ready_check_ ? ready_check_() : Result<void>{}; }
   ApiResponse result_response(const tasks::Task& task) override;
   nlohmann::json workers() override;
   std::string metrics() override;
@@ -38,6 +43,7 @@ class LocalEngine : public TaskEngine {
   tasks::TaskRegistry& registry_;
   supervisor::Supervisor& supervisor_;
   TaskRunner& runner_;
+  std::function<Result<void>()> ready_check_;
 };
 
 }  // namespace ocrserve::server

@@ -50,6 +50,9 @@ class TaskEngine {
   virtual void mark_fetched(const std::string& id) = 0;
   // Removes finished tasks older than `seconds`; returns how many.
   virtual size_t clear_older_than(double seconds) = 0;
+  // Whether the engine can take and run tasks now (/ready): an error saying why not, such as a
+  // task store that does not answer.
+  virtual Result<void> check_ready() { return {}; }
   // 1-based position of the task in the queue; 0 when unknown or not queued.
   virtual size_t position(const tasks::Task& task) = 0;
 
