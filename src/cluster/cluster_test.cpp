@@ -437,5 +437,26 @@ TEST_F(Cluster, WorkerNodeIsNotReadyWhileRedisIsDown) {
   EXPECT_TRUE(wait_ready_status(200));
 }
 
+// Queued tasks know their place in the queue until a node takes them.
+TEST_F(Cluster, QueuedTasksKnowTheirPlace) {
+  api();  // no node yet: every task waits
+  std::vector<std::string> ids;
+  for (int i = 1; i <= 3; ++i)
+    ids.push_back(submit_ok("queued-" + std::to_string(i) + ".pdf", pdf(i)));
+  for (size_t i = 0; i < ids.size(); ++i) {
+    auto r = api_->client().Get("/v1/status/poll/" + ids[i]);
+    ASSERT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+    const json status = json::parse(r->body);
+    EXPECT_EQ(status.value("task_status", ""), "pending");
+    EXPECT_EQ(status["task_position"], json(i + 1)) << r->body;
+  }
+  node("a");
+  for (const auto& id : ids) {
+    const json done = wait_done(id);
+    EXPECT_EQ(done.value("task_status", ""), "success");
+    EXPECT_TRUE(done["task_position"].is_null()) << done.dump();
+  }
+}
+
 }  // namespace
 }  // namespace ocrserve::server_testing

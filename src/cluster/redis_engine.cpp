@@ -75,6 +75,12 @@ std::string RedisEngine::result_dir(const std::string& id) const {
   return (fs::path(data_dir_) / "results" / id).string();
 }
 
+size_t RedisEngine::position(const Task& task) {
+  if (task.status != tasks::TaskStatus::kPending) return 0;
+  auto place = tasks_.position(task.id);
+  return place ? *place : 0;  // unknown while Redis does not answer
+}
+
 Result<void> RedisEngine::check_ready() {
   if (auto pong = client_.command({"PING"}); !pong) {
     return make_error("Redis at " + url_.text() + " does not answer: " + pong.error().message);

@@ -37,7 +37,7 @@ class RedisEngine : public server::TaskEngine {
   void remove(const std::string& id) override;
   void mark_fetched(const std::string& id) override;
   size_t clear_older_than(double seconds) override;
-  size_t position(const tasks::Task&) override { return 0; }
+  size_t position(const tasks::Task& task) override;
   Result<void> check_ready() override;
   server::ApiResponse result_response(const tasks::Task& task) override;
   nlohmann::json workers() override;

@@ -97,6 +97,27 @@ end
 return 0
 )lua";
 
+// A task's 1-based place among the queue entries no node has taken yet; 0 when its entry was
+// taken (or the task is gone).
+const char* kPositionScript = R"lua(
+local entry = redis.call('HGET', KEYS[1], 'entry')
+if not entry then return 0 end
+local last = '0-0'
+for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[2])) do
+  local name, delivered
+  for i = 1, #g, 2 do
+    if g[i] == 'name' then name = g[i + 1] end
+    if g[i] == 'last-delivered-id' then delivered = g[i + 1] end
+  end
+  if name == ARGV[1] then last = delivered end
+end
+local ems, eseq = string.match(entry, '(%d+)-(%d+)')
+local lms, lseq = string.match(last, '(%d+)-(%d+)')
+ems, eseq, lms, lseq = tonumber(ems), tonumber(eseq), tonumber(lms), tonumber(lseq)
+if ems < lms or (ems == lms and eseq <= lseq) then return 0 end
+return #redis.call('XRANGE', KEYS[2], '(' .. last, entry)
+)lua";
+
 // Entries of an XREADGROUP / XAUTOCLAIM entry list: [[id, [field, value, ...]], ...].
 std::vector<QueueEntry> entries_of(const Reply& list) {
   std::vector<QueueEntry> out;
@@ -251,6 +272,12 @@ Result<std::pair<long long, long long>> RedisTasks::queue_counts() {
   }
   const long long pending = (*r)[1].elements.empty() ? 0 : (*r)[1].elements[0].integer;
   return std::pair{(*r)[0].integer, pending};
+}
+
+Result<size_t> RedisTasks::position(const std::string& id) {
+  auto r = client_.command({"EVAL", kPositionScript, "2", task_key(id), kQueue, kGroup});
+  if (!r) return r.error();
+  return size_t(std::max(0LL, r->integer));
 }
 
 Result<std::vector<QueueEntry>> RedisTasks::read_new(const std::string& consumer, int count,

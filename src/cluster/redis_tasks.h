@@ -76,6 +76,8 @@ class RedisTasks {
   Result<void> expire_after_fetch(const tasks::Task& task);
   Result<std::map<std::string, std::string>> result_files(const std::string& key);
   Result<std::vector<std::string>> finished_before(double unix_time);
+  // The task's 1-based place among the tasks no node has taken yet; 0 when taken or gone.
+  Result<size_t> position(const std::string& id);
   // Queue entries not yet done (waiting + being converted), and those being converted.
   Result<std::pair<long long, long long>> queue_counts();
 

@@ -61,6 +61,27 @@ class RedisTasksTest : public ::testing::Test {
   std::unique_ptr<RedisTasks> tasks_;
 };
 
+// The place of a task, or 99 when Redis gave an error.
+size_t place(RedisTasks& tasks, const std::string& id) {
+  auto p = tasks.position(id);
+  EXPECT_TRUE(p) << p.error().message;
+  return p ? *p : 99;
+}
+
+TEST_F(RedisTasksTest, APlaceInTheQueueCountsOnlyTasksNoNodeTookYet) {
+  const auto a = submitted(), b = submitted(), c = submitted();
+  EXPECT_EQ(place(*tasks_, a.id), 1u);
+  EXPECT_EQ(place(*tasks_, c.id), 3u);
+  auto taken = tasks_->read_new("node-a", 1, 0);
+  ASSERT_TRUE(taken);
+  ASSERT_EQ(taken->size(), 1u);
+  EXPECT_EQ((*taken)[0].task_id, a.id);
+  EXPECT_EQ(place(*tasks_, a.id), 0u);  // taken
+  EXPECT_EQ(place(*tasks_, b.id), 1u);
+  EXPECT_EQ(place(*tasks_, c.id), 2u);
+  EXPECT_EQ(place(*tasks_, "no-such-task"), 0u);
+}
+
 TEST_F(RedisTasksTest, ASubmittedTaskHasItsRecordItsInputsAndAQueueEntry) {
   const auto t = submitted(2);
   auto snap = tasks_->get(t.id);
