@@ -10,6 +10,7 @@
 #include "testkit/image_io.h"
 #include "testkit/page_renderer.h"
 #include "testkit/pdf_renderer.h"
+#include "testkit/test_dir.h"
 
 namespace fs = std::filesystem;
 
@@ -30,13 +31,7 @@ std::string slurp(const fs::path& p) {
 
 class ConvertCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ocrserve-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = ocrserve::testkit::fresh_test_dir("cli"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   CommandResult run(const std::string& args) {

@@ -11,6 +11,7 @@
 #include "cluster/redis_test_server.h"
 #include "server/serve_fixture.h"
 #include "testkit/pdf_renderer.h"
+#include "testkit/test_dir.h"
 
 namespace ocrserve::server_testing {
 namespace {
@@ -28,11 +29,7 @@ bool process_gone(pid_t pid) {
 class Cluster : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ocrserve-cluster-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testkit::fresh_test_dir("cluster");
     redis_ = std::make_unique<RedisServer>(dir_ / "redis", free_port());
   }
   void TearDown() override {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "cluster/redis_test_server.h"
+#include "testkit/test_dir.h"
 
 namespace ocrserve::cluster {
 namespace {
@@ -19,10 +20,7 @@ using namespace std::chrono_literals;
 class RedisTasksTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ocrserve-redis-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = testkit::fresh_test_dir("redis");
     redis_ = std::make_unique<RedisServer>(dir_, free_port());
     client_ = std::make_unique<RedisClient>(*parse_redis_url(redis_->url()), 1, 2);
     tasks_ = std::make_unique<RedisTasks>(*client_, RedisRetention{});

@@ -23,6 +23,7 @@
 #include "testkit/image_io.h"
 #include "testkit/page_renderer.h"
 #include "testkit/pdf_renderer.h"
+#include "testkit/test_dir.h"
 
 namespace ocrserve::server_testing {
 
@@ -195,13 +196,7 @@ class ServerProcess {
 
 class Serve : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ocrserve-serve-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = testkit::fresh_test_dir("serve"); }
   void TearDown() override {
     server_.reset();
     if (HasFailure()) std::cerr << "server log:\n" << slurp(dir_ / "server.log") << "\n";

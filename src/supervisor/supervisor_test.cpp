@@ -17,6 +17,7 @@
 
 #include "testkit/image_io.h"
 #include "testkit/page_renderer.h"
+#include "testkit/test_dir.h"
 
 namespace ocrserve::supervisor {
 namespace {
@@ -49,11 +50,7 @@ class CapturedLog : public spdlog::sinks::base_sink<std::mutex> {
 class SupervisorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ocrserve-sup-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testkit::fresh_test_dir("sup");
     testkit::PageSpec spec;
     spec.width_px = 700;
     spec.height_px = 160;
